@@ -1,0 +1,1 @@
+"""Deterministic limit checks: a pure library (no LLM, web or knowledge imports)."""
