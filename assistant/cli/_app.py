@@ -1,0 +1,96 @@
+"""The Typer application and the one place where errors become exit codes.
+
+Command modules register themselves on `app`; `main()` imports them lazily-cheap modules only,
+so `limit-assistant --help` stays fast. User errors exit 2 with one line on stderr, operator
+errors exit 3, unavailable services exit 4; a bug is logged and exits 1 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+from assistant.errors import ConfigError, ServiceUnavailable, UserInputError
+
+app = typer.Typer(
+    name="limit-assistant",
+    help="Explains why a credit line cannot be drawn right now, and what to do next.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("limit_assistant.cli")
+
+EXIT_USER_ERROR = 2
+EXIT_CONFIG_ERROR = 3
+EXIT_UNAVAILABLE = 4
+
+
+def fail(message: str, code: int = EXIT_USER_ERROR) -> typer.Exit:
+    """Print one line to stderr and return the Exit to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def handle_errors(command: F) -> F:
+    """Turn every expected error into one stderr line and an exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except UserInputError as exc:
+            raise fail(str(exc), EXIT_USER_ERROR) from None
+        except ConfigError as exc:
+            raise fail(f"configuration: {exc}", EXIT_CONFIG_ERROR) from None
+        except ServiceUnavailable as exc:
+            raise fail(f"temporarily unavailable: {exc}", EXIT_UNAVAILABLE) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+        except Exception as exc:  # a bug: log it for the operator, show one line to the user
+            log.exception("unexpected error in %s", command.__name__)
+            raise fail(f"internal error ({type(exc).__name__}); see the log", 1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(payload: Any) -> None:
+    """JSON to stdout, UTF-8, no ASCII escaping (answers are Chinese)."""
+    text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False, indent=2)
+    sys.stdout.write(text + "\n")
+
+
+def _register_commands() -> None:
+    # Each module registers its commands on `app` at import time.
+    import importlib
+
+    for module in (
+        "check_cmd",
+        "accounts_cmd",
+        "index_cmd",
+        "search_cmd",
+        "ask_cmd",
+        "serve_cmd",
+        "eval_cmd",
+    ):
+        try:
+            importlib.import_module(f"assistant.cli.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"assistant.cli.{module}":
+                raise
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    _register_commands()
+    app()
