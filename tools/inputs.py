@@ -1,0 +1,65 @@
+"""Parsing of request inputs (amounts, times) into exact, time-zone-aware values.
+
+Money is Decimal; a datetime without offset is Asia/Shanghai time (CONTRACT: readings that hold
+everywhere). Every error is a UserInputError with one line naming the input.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tools.errors import UserInputError
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Far above any credit line, far below float trouble: anything larger is a typo or an attack.
+MAX_REQUEST_AMOUNT = Decimal("1000000000000")
+
+
+def to_local(moment: datetime) -> datetime:
+    """The same instant in Asia/Shanghai; a naive datetime is read as Shanghai time."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=SHANGHAI)
+    return moment.astimezone(SHANGHAI)
+
+
+def local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=SHANGHAI)
+
+
+def parse_amount(value: Any, field: str = "amount") -> Decimal:
+    """A requested amount: positive, finite, at most two decimals, not absurdly large."""
+    if isinstance(value, bool) or value is None:
+        raise UserInputError(f"{field}: must be a positive number of yuan")
+    text = str(value).strip().replace(",", "").replace("_", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise UserInputError(f"{field}: must be a positive number of yuan, got {str(value)[:40]!r}") from None
+    if not amount.is_finite():
+        raise UserInputError(f"{field}: must be a finite number")
+    if amount <= 0:
+        raise UserInputError(f"{field}: must be a positive number of yuan, got {text[:40]}")
+    if amount > MAX_REQUEST_AMOUNT:
+        raise UserInputError(f"{field}: {text[:40]} is too large (at most 1,000,000,000,000)")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise UserInputError(f"{field}: at most two decimals (fen), got {text[:40]}")
+    return amount
+
+
+def parse_time(value: Any, field: str = "at") -> datetime:
+    """An ISO 8601 date-time (or date) as an aware Asia/Shanghai datetime."""
+    if isinstance(value, datetime):
+        return to_local(value)
+    if isinstance(value, date):
+        return local_midnight(value)
+    text = str(value).strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise UserInputError(
+            f"{field}: cannot read time {text[:40]!r}; use ISO 8601 like 2026-11-20T10:00:00+08:00"
+        ) from None
+    return to_local(parsed)

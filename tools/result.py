@@ -1,0 +1,82 @@
+"""The result of a limit check (CONTRACT.md section 3) and its deterministic JSON form."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from tools.catalogue import Action, Severity, Texts
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class NextStep(_Result):
+    code: str
+    text: Texts
+    eta: datetime | None = None
+    self_service: bool
+
+
+class Reason(_Result):
+    code: str
+    severity: Severity
+    facts: dict[str, Any]
+    policy_refs: list[str]
+    next_steps: list[NextStep]
+
+
+class TraceEntry(_Result):
+    rule: str
+    inputs: dict[str, Any]
+    outcome: str  # "pass", "skipped", or the reason code it returned
+
+
+class CheckResult(_Result):
+    action: Action
+    account_id: str
+    amount: Decimal | None
+    allowed: bool
+    max_amount_now: Decimal | None
+    reasons: list[Reason]
+    next_steps: list[NextStep]
+    policy_version: str
+    checked_at: datetime
+    trace: list[TraceEntry]
+
+    @property
+    def reason_codes(self) -> list[str]:
+        return [reason.code for reason in self.reasons]
+
+    @property
+    def step_codes(self) -> list[str]:
+        return [step.code for step in self.next_steps]
+
+    def reason(self, code: str) -> Reason | None:
+        return next((r for r in self.reasons if r.code == code), None)
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain JSON-ready data: money as numbers, times as ISO 8601 with +08:00."""
+        return jsonable(self.model_dump(mode="python"))
+
+    def to_json(self, indent: int | None = None) -> str:
+        """Byte-identical for identical input: fixed key order, no clock, no randomness."""
+        return json.dumps(self.to_data(), ensure_ascii=False, indent=indent)
+
+
+def jsonable(value: Any) -> Any:
+    """Decimal → JSON number (integral stays integral), datetime/date → ISO 8601 string."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value

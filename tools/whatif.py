@@ -1,0 +1,102 @@
+"""What-if: re-run a check on a modified copy of the snapshot and say which reasons go away.
+
+"If I repay the overdue 1,200 first", "for 3,000 instead", "tomorrow at 10:00". The original
+snapshot is never changed; `before` always describes the account as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from tools.engine import run_check
+from tools.policy import Policy
+from tools.result import CheckResult
+from tools.snapshot import Platform, Snapshot
+
+
+class Assumption(BaseModel):
+    """What the customer supposes: a repayment made now, a later time, or another amount."""
+
+    model_config = ConfigDict(frozen=True)
+
+    repay_amount: Decimal | None = None
+    repay_all_overdue: bool = False
+    at: datetime | None = None
+    amount: Decimal | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.repay_amount is None and not self.repay_all_overdue and self.at is None and self.amount is None
+
+
+class WhatIfResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    assumption: Assumption
+    before: CheckResult
+    after: CheckResult
+
+    @property
+    def resolved_codes(self) -> list[str]:
+        after = set(self.after.reason_codes)
+        return [code for code in self.before.reason_codes if code not in after]
+
+    @property
+    def remaining_codes(self) -> list[str]:
+        return self.after.reason_codes
+
+    @property
+    def allowed(self) -> bool:
+        return self.after.allowed
+
+    @property
+    def max_amount_now(self) -> Decimal | None:
+        return self.after.max_amount_now
+
+
+def apply_repayment(snapshot: Snapshot, repay: Decimal) -> Snapshot:
+    """A repayment made now, from balance (posts immediately): it clears overdue debt first,
+    then outstanding principal, and frees that much limit (never beyond the total)."""
+    to_overdue = min(repay, snapshot.overdue.amount)
+    overdue = snapshot.overdue.model_copy(update={"amount": snapshot.overdue.amount - to_overdue,
+                                                  "days": snapshot.overdue.days if to_overdue < snapshot.overdue.amount else 0})
+    freed = min(repay, snapshot.limit.used)
+    limit = snapshot.limit.model_copy(update={
+        "used": snapshot.limit.used - freed,
+        "available": min(snapshot.limit.available + freed, max(snapshot.limit.total, snapshot.limit.available)),
+    })
+    update: dict = {"overdue": overdue, "limit": limit}
+    # A freeze for non-payment is lifted by repaying in full; other freezes need a person.
+    if snapshot.status == "frozen" and snapshot.status_reason == "overdue" and overdue.amount == 0:
+        update.update(status="active", status_reason=None)
+    return snapshot.model_copy(update=update)
+
+
+def what_if(
+    snapshot: Snapshot,
+    action: str,
+    assumption: Assumption,
+    *,
+    amount: Decimal | None = None,
+    at: datetime | None = None,
+    platform: Platform | None = None,
+    policy: Policy | None = None,
+) -> WhatIfResult:
+    """Run the check as things are and under the assumption, side by side."""
+    before = run_check(snapshot, action, amount=amount, at=at, platform=platform, policy=policy)
+    modified = snapshot
+    repay = snapshot.overdue.amount if assumption.repay_all_overdue else assumption.repay_amount
+    if repay is not None and repay > 0:
+        modified = apply_repayment(snapshot, repay)
+    after = run_check(
+        modified,
+        action,
+        amount=assumption.amount if assumption.amount is not None else amount,
+        at=assumption.at or at,
+        platform=platform,
+        policy=policy,
+    )
+    return WhatIfResult(assumption=assumption, before=before, after=after)
