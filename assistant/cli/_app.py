@@ -26,8 +26,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    """Explains why a credit line cannot be drawn right now, and what to do next."""
+
+
 F = TypeVar("F", bound=Callable[..., Any])
-log = logging.getLogger("limit_assistant.cli")
 
 EXIT_USER_ERROR = 2
 EXIT_CONFIG_ERROR = 3
@@ -58,10 +64,27 @@ def handle_errors(command: F) -> F:
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
         except Exception as exc:  # a bug: log it for the operator, show one line to the user
-            log.exception("unexpected error in %s", command.__name__)
-            raise fail(f"internal error ({type(exc).__name__}); see the log", 1) from None
+            where = _log_bug(command.__name__)
+            raise fail(f"internal error ({type(exc).__name__}); details in {where}", 1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _log_bug(command_name: str) -> str:
+    """Append the traceback to the data dir's log file (never to the user's terminal)."""
+    import traceback
+
+    from assistant.settings import Settings
+
+    try:
+        log_dir = Settings().data_dir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        path = log_dir / "limit-assistant.log"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- unexpected error in {command_name}\n{traceback.format_exc()}\n")
+        return str(path)
+    except Exception:  # the log itself failed: nothing more we can do without a traceback
+        return "the log (unwritable)"
 
 
 def print_json(payload: Any) -> None:
