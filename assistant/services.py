@@ -13,7 +13,12 @@ from assistant.settings import Settings, load_settings
 from tools.policy import Policy, load_policy
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from assistant.answers.compose import SectionBook
+    from assistant.dialogue import Assistant
     from assistant.store import Store
+    from knowledge.retrieval import Retriever
 
 
 class Services:
@@ -29,3 +34,40 @@ class Services:
         from assistant.store import Store
 
         return Store.open(self.settings)
+
+    @cached_property
+    def section_book(self) -> "SectionBook":
+        """Titles and texts of the corpus sections, for citations (no index needed)."""
+        from assistant.answers.compose import SectionBook
+        from assistant.models import CitedSection
+        from knowledge.corpus import all_sections, load_corpus
+
+        sections = all_sections(load_corpus(self.settings.corpus_dir, self.policy))
+        return SectionBook({
+            (s.section_id, s.lang): CitedSection(doc_id=s.doc_id, section_id=s.section_id, title=s.title, text=s.text)
+            for s in sections
+        })
+
+    def retriever(self, notify: "Callable[[str], None] | None" = None) -> "Retriever":
+        from knowledge.retrieval import get_retriever
+
+        return get_retriever(self.settings, notify)
+
+    @cached_property
+    def assistant(self) -> "Assistant":
+        from assistant.dialogue import Assistant
+
+        return Assistant(
+            policy=self.policy,
+            store=self.store,
+            book=self.section_book,
+            retriever_factory=lambda: self.retriever(self.notify),
+            product={"zh": self.settings.product_name_zh, "en": self.settings.product_name_en},
+            default_lang=self.settings.lang,
+        )
+
+    def notify(self, message: str) -> None:
+        """Operator notices (e.g. "building the knowledge index…") go to stderr, not the answer."""
+        import sys
+
+        print(message, file=sys.stderr)

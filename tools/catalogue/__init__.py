@@ -42,6 +42,7 @@ class ReasonSpec(_Frozen):
     steps: tuple[str, ...]
     title: Texts
     phrases: Phrases
+    automated: bool = False
 
 
 class StepSpec(_Frozen):

@@ -1,0 +1,40 @@
+"""`limit-assistant ask ACCOUNT "question" [--at] [--platform] [--conversation] [--json]`."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from assistant.accounts import load_account, load_platform, looks_like_path
+from assistant.cli._app import app, handle_errors, print_json
+from assistant.services import Services
+from tools.inputs import parse_time
+
+
+@app.command()
+@handle_errors
+def ask(
+    account: str = typer.Argument(..., help="Snapshot JSON file, or an account id in the account store."),
+    question: str = typer.Argument(..., help="The customer's message, in Chinese or English."),
+    at: Optional[str] = typer.Option(None, "--at", help="Request time, ISO 8601 (default: the snapshot's as_of)."),
+    platform: Optional[str] = typer.Option(None, "--platform", help="Platform state JSON file."),
+    conversation: Optional[str] = typer.Option(None, "--conversation", help="Continue this conversation id."),
+    as_json: bool = typer.Option(False, "--json", help="Print the contract's ask object as JSON."),
+) -> None:
+    """Ask the assistant a question about one account."""
+    request_time = parse_time(at) if at is not None else None
+    explicit_platform = load_platform(platform)
+    services = Services()
+    snapshot, stored_platform = load_account(account, None if looks_like_path(account) else services.store)
+    turn = services.assistant.ask(question, snapshot, platform=explicit_platform or stored_platform,
+                                  at=request_time, conversation_id=conversation)
+    if as_json:
+        print_json(turn.result.contract_view())
+        return
+    typer.echo(turn.result.answer)
+    if turn.result.citations:
+        typer.echo("")
+        for c in turn.result.citations:
+            typer.echo(f"  [{c.section_id}] {c.title} ({c.doc_id})")
+    typer.echo(f"\n(conversation {turn.conversation_id})", err=True)

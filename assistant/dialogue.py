@@ -1,0 +1,238 @@
+"""The assistant's turn: understand the message, run the intent's check, compose, persist.
+
+The account is bound by the caller (CLI argument, signed token, API key + body) and by the
+conversation; an account id typed in a message never switches it. Every check run is written
+to the audit log with its trace and policy version, and every turn to the conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from assistant.answers.compose import Composed, Composer, SectionBook
+from assistant.answers.format import when
+from assistant.errors import UserInputError
+from assistant.models import INTENT_CHECK, AskResult, CitedSection
+from assistant.nlu import Understanding, understand
+from assistant.store.masking import mask_pii
+from assistant.store.records import TurnRecord
+from tools.engine import run_check
+from tools.policy import Policy
+from tools.result import CheckResult, jsonable
+from tools.snapshot import Platform, Snapshot
+from tools.whatif import Assumption, what_if
+
+if TYPE_CHECKING:
+    from assistant.store import Store
+    from knowledge.retrieval import Retriever
+
+log = logging.getLogger("limit_assistant.dialogue")
+
+MAX_MESSAGE_CHARS = 2000
+BORROW_INTENTS = frozenset({"cannot_borrow", "how_much_can_i_borrow"})
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What one turn produced: the ask object, and where it was stored."""
+
+    result: AskResult
+    conversation_id: str
+    seq: int
+
+
+@dataclass
+class DialogueState:
+    """What a follow-up inherits: the last intent, amount and language."""
+
+    last_intent: str | None = None
+    amount: str | None = None
+    lang: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "DialogueState":
+        return cls(last_intent=data.get("last_intent"), amount=data.get("amount"), lang=data.get("lang"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"last_intent": self.last_intent, "amount": self.amount, "lang": self.lang}
+
+
+class Assistant:
+    """Deterministic assistant: the same message and account always give the same answer."""
+
+    def __init__(self, *, policy: Policy, store: "Store", book: SectionBook,
+                 retriever_factory: Any, product: dict[str, str], default_lang: str = "zh") -> None:
+        self.policy = policy
+        self.store = store
+        self.composer = Composer(policy, book, product)
+        self._retriever_factory = retriever_factory
+        self._retriever: "Retriever | None" = None
+        self.default_lang = default_lang
+
+    def ask(self, message: str, snapshot: Snapshot, *, platform: Platform | None = None,
+            at: datetime | None = None, conversation_id: str | None = None) -> Turn:
+        """Answer one user message about `snapshot`'s account, continuing `conversation_id`."""
+        text = _validate_message(message)
+        conversation_id, state = self._conversation(conversation_id, snapshot.account_id)
+        now = at or snapshot.as_of
+        understanding = understand(text, now=now, previous_intent=state.last_intent)
+        lang = understanding.lang or state.lang or self.default_lang
+        result = self._answer(understanding, snapshot, platform, at, lang, state, conversation_id)
+        seq = self._persist(conversation_id, text, understanding, result, state)
+        return Turn(result=result, conversation_id=conversation_id, seq=seq)
+
+    # -- routing -----------------------------------------------------------------------------
+
+    def _answer(self, u: Understanding, snapshot: Snapshot, platform: Platform | None,
+                at: datetime | None, lang: str, state: DialogueState, conversation_id: str) -> AskResult:
+        intent = "appeal_or_human" if (u.mentions_wrong_decision and u.intent != "unsafe_request") else u.intent
+        if intent == "unsafe_request":
+            return AskResult(answer=self.composer.fixed("refusal", lang).text, intent=intent, refused=True, lang=lang)
+        if intent in ("greeting", "out_of_scope"):
+            return AskResult(answer=self.composer.fixed(intent, lang).text, intent=intent, lang=lang)
+        if intent == "policy_question":
+            return self._policy_answer(u, lang)
+        action = INTENT_CHECK[intent]
+        assert action is not None  # every remaining intent runs a check (INTENT_CHECK)
+        amount = self._amount(u, intent, state)
+        check = run_check(snapshot, action, amount=amount, at=at, platform=platform, policy=self.policy)
+        self._audit(snapshot, check, amount, at, conversation_id)
+        if intent == "appeal_or_human":
+            return self._handoff(check, snapshot, lang, conversation_id, intent)
+        assumption = _assumption(u, check.checked_at)
+        if assumption is not None:
+            return self._what_if(u, assumption, check, snapshot, platform, at, amount, lang, intent)
+        if intent == "how_much_can_i_borrow":
+            quota = (platform or Platform()).funding_quota_remaining
+            composed = self.composer.how_much(check, snapshot, lang, quota)
+        else:
+            composed = self.composer.check_answer(check, snapshot, lang)
+        return _from_check(composed, intent, check, lang, {"amount": _str(amount)})
+
+    def _amount(self, u: Understanding, intent: str, state: DialogueState) -> Decimal | None:
+        """The amount asked now, else (for a follow-up in the same borrowing thread) the last one."""
+        if intent == "how_much_can_i_borrow":
+            return None
+        if u.amount is not None:
+            return u.amount
+        if intent in BORROW_INTENTS and state.last_intent in BORROW_INTENTS and state.amount:
+            return Decimal(state.amount)
+        return None
+
+    def _what_if(self, u: Understanding, assumption: Assumption, check: CheckResult, snapshot: Snapshot,
+                 platform: Platform | None, at: datetime | None, amount: Decimal | None,
+                 lang: str, intent: str) -> AskResult:
+        simulated = what_if(snapshot, check.action, assumption, amount=amount, at=at,
+                            platform=platform, policy=self.policy)
+        repay = snapshot.overdue.amount if assumption.repay_all_overdue else assumption.repay_amount
+        assumption_text = self.composer.assumption_text(
+            repay=repay if repay else None, repay_all=assumption.repay_all_overdue,
+            at_text=when(assumption.at, lang) if assumption.at else None, lang=lang)
+        body, summary = self.composer.what_if(simulated, lang, assumption_text)
+        current = self.composer.check_answer(check, snapshot, lang)
+        composed = Composed(body + "\n\n" + current.text, current.sections)
+        result = _from_check(composed, intent, check, lang, {"amount": _str(amount)})
+        return result.model_copy(update={"what_if": summary, "checks": [check, simulated.after]})
+
+    def _handoff(self, check: CheckResult, snapshot: Snapshot, lang: str, conversation_id: str,
+                 intent: str) -> AskResult:
+        summary = {
+            "account_id": snapshot.account_id,
+            "conversation_id": conversation_id,
+            "reason_codes": check.reason_codes,
+            "facts": {r.code: jsonable(r.facts) for r in check.reasons},
+            "next_steps": check.step_codes,
+            "policy_version": check.policy_version,
+            "checked_at": check.checked_at.isoformat(),
+            "trace_id": f"{conversation_id}:{check.checked_at.isoformat()}",
+        }
+        handoff_id = self.store.handoffs.create(account_id=snapshot.account_id, summary=summary,
+                                                conversation_id=conversation_id)
+        composed = self.composer.handoff(check, handoff_id, lang)
+        result = _from_check(composed, intent, check, lang, {})
+        return result.model_copy(update={"handoff": True, "handoff_id": handoff_id})
+
+    def _policy_answer(self, u: Understanding, lang: str) -> AskResult:
+        hits = self.retriever.search(u.normalized_text, k=3, lang=lang)
+        sections = [CitedSection(doc_id=h.doc_id, section_id=h.section_id, title=h.title, text=h.text) for h in hits]
+        composed = self.composer.policy_answer(sections, lang)
+        return AskResult(answer=composed.text, intent="policy_question", citations=composed.citations,
+                         sections=composed.sections, lang=lang)
+
+    @property
+    def retriever(self) -> "Retriever":
+        if self._retriever is None:
+            self._retriever = self._retriever_factory()
+        return self._retriever
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def _conversation(self, conversation_id: str | None, account_id: str) -> tuple[str, DialogueState]:
+        if conversation_id is None:
+            return self.store.conversations.create(account_id, self.default_lang), DialogueState()
+        record = self.store.conversations.get(conversation_id)
+        # An unknown id and another account's id look the same to the caller: nothing leaks.
+        if record is None or record.account_id != account_id:
+            raise UserInputError("conversation_id: no such conversation for this account")
+        return conversation_id, DialogueState.from_dict(record.state)
+
+    def _audit(self, snapshot: Snapshot, check: CheckResult, amount: Decimal | None,
+               at: datetime | None, conversation_id: str) -> None:
+        request = {"amount": _str(amount), "at": at.isoformat() if at else None, "as_of": snapshot.as_of.isoformat()}
+        self.store.audit.record(account_id=snapshot.account_id, action=check.action, request=request,
+                                result=check.to_data(), policy_version=check.policy_version,
+                                conversation_id=conversation_id)
+
+    def _persist(self, conversation_id: str, text: str, u: Understanding, result: AskResult,
+                 state: DialogueState) -> int:
+        turn = TurnRecord(
+            user_text=mask_pii(text),
+            intent=result.intent,
+            slots=jsonable(result.slots),
+            checks=[c.to_data() for c in result.checks],
+            answer=result.answer,
+            citations=[c.model_dump() for c in result.citations],
+            reason_codes=result.reason_codes,
+            next_steps=result.next_steps,
+            handoff=result.handoff,
+            refused=result.refused,
+        )
+        seq = self.store.conversations.add_turn(conversation_id, turn)
+        if result.intent not in ("unsafe_request", "greeting", "out_of_scope"):
+            state = DialogueState(last_intent=result.intent, amount=result.slots.get("amount") or state.amount
+                                  if result.intent in BORROW_INTENTS else None, lang=result.lang)
+        else:
+            state = DialogueState(last_intent=state.last_intent, amount=state.amount, lang=result.lang)
+        self.store.conversations.update_state(conversation_id, state.to_dict())
+        return seq
+
+
+def _validate_message(message: str) -> str:
+    text = (message or "").strip()
+    if not text:
+        raise UserInputError("message: must not be empty")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise UserInputError(f"message: at most {MAX_MESSAGE_CHARS} characters")
+    return text
+
+
+def _assumption(u: Understanding, now: datetime) -> Assumption | None:
+    """A simulated action (a repayment, a later time); a new amount is not simulated: it replaces."""
+    later = u.at if u.at is not None and u.at > now else None
+    if u.repay_amount is None and not u.repay_all_overdue and later is None:
+        return None
+    return Assumption(repay_amount=u.repay_amount, repay_all_overdue=u.repay_all_overdue, at=later)
+
+
+def _from_check(composed: Composed, intent: str, check: CheckResult, lang: str, slots: dict[str, Any]) -> AskResult:
+    return AskResult(answer=composed.text, intent=intent, reason_codes=check.reason_codes,
+                     next_steps=check.step_codes, citations=composed.citations, sections=composed.sections,
+                     lang=lang, checks=[check], slots=slots)
+
+
+def _str(amount: Decimal | None) -> str | None:
+    return str(amount) if amount is not None else None
