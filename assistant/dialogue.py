@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answers.compose import Composed, Composer, SectionBook
 from assistant.answers.format import when
@@ -34,6 +34,12 @@ log = logging.getLogger("limit_assistant.dialogue")
 
 MAX_MESSAGE_CHARS = 2000
 BORROW_INTENTS = frozenset({"cannot_borrow", "how_much_can_i_borrow"})
+
+
+class Phraser(Protocol):
+    """An optional LLM that re-phrases a deterministic answer (assistant/llm)."""
+
+    def phrase(self, message: str, deterministic: AskResult) -> AskResult: ...
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,10 @@ class Assistant:
     """Deterministic assistant: the same message and account always give the same answer."""
 
     def __init__(self, *, policy: Policy, store: "Store", book: SectionBook,
-                 retriever_factory: Any, product: dict[str, str], default_lang: str = "zh") -> None:
+                 retriever_factory: Any, product: dict[str, str], default_lang: str = "zh",
+                 phraser: "Phraser | None" = None) -> None:
         self.policy = policy
+        self.phraser = phraser
         self.store = store
         self.composer = Composer(policy, book, product)
         self._retriever_factory = retriever_factory
@@ -82,6 +90,10 @@ class Assistant:
         understanding = understand(text, now=now, previous_intent=state.last_intent)
         lang = understanding.lang or state.lang or self.default_lang
         result = self._answer(understanding, snapshot, platform, at, lang, state, conversation_id)
+        if self.phraser is not None:
+            # The LLM may only re-phrase; it returns this deterministic result unless its own
+            # answer passes the grounding verifier (reason codes and steps are never its own).
+            result = self.phraser.phrase(text, result)
         seq = self._persist(conversation_id, text, understanding, result, state)
         return Turn(result=result, conversation_id=conversation_id, seq=seq)
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from assistant.answers.compose import SectionBook
-    from assistant.dialogue import Assistant
+    from assistant.dialogue import Assistant, Phraser
     from assistant.store import Store
     from knowledge.retrieval import Retriever
 
@@ -55,7 +55,7 @@ class Services:
 
     @cached_property
     def assistant(self) -> "Assistant":
-        from assistant.dialogue import Assistant
+        from assistant.dialogue import Assistant, Phraser
 
         return Assistant(
             policy=self.policy,
@@ -64,7 +64,17 @@ class Services:
             retriever_factory=lambda: self.retriever(self.notify),
             product={"zh": self.settings.product_name_zh, "en": self.settings.product_name_en},
             default_lang=self.settings.lang,
+            phraser=self.phraser,
         )
+
+    @cached_property
+    def phraser(self) -> "Phraser | None":
+        """The optional LLM phrasing layer; None (deterministic answers) unless configured."""
+        if self.settings.llm == "off":
+            return None
+        from assistant.llm import build_phraser
+
+        return build_phraser(self.settings, self)
 
     def notify(self, message: str) -> None:
         """Operator notices (e.g. "building the knowledge index…") go to stderr, not the answer."""

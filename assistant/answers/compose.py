@@ -180,8 +180,11 @@ class Composer:
         else:
             action_text = actions[result.action]
         severities = {r.severity for r in result.reasons}
-        key = ("blocked" if "blocking" in severities else "limited" if "limiting" in severities
-               else "allowed_with_info" if result.reasons else "allowed")
+        if result.action == "limit_status":
+            key = "status"  # a status question explains the limit; it does not ask to draw
+        else:
+            key = ("blocked" if "blocking" in severities else "limited" if "limiting" in severities
+                   else "allowed_with_info" if result.reasons else "allowed")
         return text(lang, f"intro.{key}", as_of=when(snapshot.as_of, lang), action_text=action_text,
                     action_lower=action_text[:1].lower() + action_text[1:])
 
@@ -204,7 +207,7 @@ class Composer:
 
     def _with_sources(self, parts: list[str], sections: list[CitedSection], lang: str) -> Composed:
         if sections:
-            parts.append(f"{text(lang, 'intro.sources')} {self._join_titles(sections, lang)}")
+            parts.append(text(lang, "intro.sources") + self._join_titles(sections, lang))
         return Composed("\n".join(p for p in parts if p), sections)
 
     def _titles(self, codes: list[str], lang: str) -> str:
