@@ -88,7 +88,7 @@ class Assistant:
         conversation_id, state = self._conversation(conversation_id, snapshot.account_id)
         now = at or snapshot.as_of
         understanding = understand(text, now=now, previous_intent=state.last_intent)
-        lang = understanding.lang or state.lang or self.default_lang
+        lang = understanding.lang if understanding.lang_from_text else (state.lang or self.default_lang)
         result = self._answer(understanding, snapshot, platform, at, lang, state, conversation_id)
         if self.phraser is not None:
             # The LLM may only re-phrase; it returns this deterministic result unless its own
@@ -101,7 +101,7 @@ class Assistant:
 
     def _answer(self, u: Understanding, snapshot: Snapshot, platform: Platform | None,
                 at: datetime | None, lang: str, state: DialogueState, conversation_id: str) -> AskResult:
-        intent = "appeal_or_human" if (u.mentions_wrong_decision and u.intent != "unsafe_request") else u.intent
+        intent = _resolve_intent(u, state)
         if intent == "unsafe_request":
             return AskResult(answer=self.composer.fixed("refusal", lang).text, intent=intent, refused=True, lang=lang)
         if intent in ("greeting", "out_of_scope"):
@@ -221,6 +221,20 @@ class Assistant:
             state = DialogueState(last_intent=state.last_intent, amount=state.amount, lang=result.lang)
         self.store.conversations.update_state(conversation_id, state.to_dict())
         return seq
+
+
+def _resolve_intent(u: Understanding, state: DialogueState) -> str:
+    """The dialogue's reading on top of the classifier's: context decides a few cases."""
+    if u.intent == "unsafe_request":
+        return u.intent
+    if u.mentions_wrong_decision:
+        return "appeal_or_human"  # a customer who says the decision is wrong gets a person
+    simulated = u.repay_amount is not None or u.repay_all_overdue or u.at is not None
+    # "What if I repay first?" / "明天能借吗" opening a conversation ask about this account's
+    # borrowing, not about the rules in general.
+    if simulated and state.last_intent is None and u.intent in ("policy_question", "limit_not_restored", "greeting"):
+        return "cannot_borrow"
+    return u.intent
 
 
 def _validate_message(message: str) -> str:

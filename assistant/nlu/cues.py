@@ -1,0 +1,152 @@
+"""High-precision cues (unsafe requests, greetings, other products, what-if, follow-ups…).
+
+The patterns are data (data/cues.yaml); this module only compiles and applies them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA_FILE = Path(__file__).parent / "data" / "cues.yaml"
+_PUNCTUATION = re.compile(r"[\s,.!?;:~…，。！？；：、~\-—\"'“”‘’()（）【】\[\]]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The compiled cue patterns."""
+
+    unsafe: tuple[tuple[str, re.Pattern[str]], ...]
+    greeting_whole: re.Pattern[str]
+    other_products: re.Pattern[str]
+    own_product: re.Pattern[str]
+    off_topic_for_product: re.Pattern[str]
+    what_if: re.Pattern[str]
+    repay_all_overdue: re.Pattern[str]
+    follow_up_openers: re.Pattern[str]
+    follow_up_closers: re.Pattern[str]
+    follow_up_elliptical: re.Pattern[str]
+    follow_up_max_chars: int
+    follow_up_max_words: int
+    wrong_decision: re.Pattern[str]
+    intent_switches: tuple[tuple[str, re.Pattern[str]], ...]
+    account_id: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def load_cues(path: Path = DATA_FILE) -> Cues:
+    """Compile data/cues.yaml once per process."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    singles = {
+        key: _rx(raw[key])
+        for key in (
+            "other_products",
+            "own_product",
+            "off_topic_for_product",
+            "what_if",
+            "repay_all_overdue",
+            "follow_up_openers",
+            "follow_up_closers",
+            "follow_up_elliptical",
+            "wrong_decision",
+            "account_id",
+        )
+    }
+    return Cues(
+        unsafe=tuple(
+            (kind, _rx(pattern)) for kind, patterns in raw["unsafe"].items() for pattern in patterns
+        ),
+        greeting_whole=_rx(raw["greeting_whole"]),
+        follow_up_max_chars=int(raw["follow_up_max_chars"]),
+        follow_up_max_words=int(raw["follow_up_max_words"]),
+        intent_switches=tuple((k, _rx(v)) for k, v in raw["intent_switches"].items()),
+        **singles,
+    )
+
+
+def unsafe_kind(text: str) -> str | None:
+    """The kind of unsafe request in `text` (first matching kind), or None."""
+    for kind, pattern in load_cues().unsafe:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def is_greeting(text: str) -> bool:
+    """The whole message is a greeting, a thank-you or a goodbye."""
+    stripped = _PUNCTUATION.sub(" ", text).strip()
+    return bool(stripped) and bool(load_cues().greeting_whole.fullmatch(stripped))
+
+
+def is_other_product(text: str) -> bool:
+    """The message is about another product and not about the credit line."""
+    cues = load_cues()
+    return bool(cues.other_products.search(text)) and not cues.own_product.search(text)
+
+
+def is_off_topic_for_product(text: str) -> bool:
+    """Interest, fees, how to repay, bills, SMS codes: out of scope even for the credit line."""
+    return bool(load_cues().off_topic_for_product.search(text))
+
+
+def is_what_if(text: str) -> bool:
+    """The message supposes an action or another time or amount."""
+    return bool(load_cues().what_if.search(text))
+
+
+def assumes_overdue_repaid(text: str) -> bool:
+    """The supposed action is repaying everything overdue ("先把逾期的还了")."""
+    return bool(load_cues().repay_all_overdue.search(text))
+
+
+def is_follow_up(text: str) -> bool:
+    """A short elliptical turn ("那3000呢？", "and tomorrow?") that leans on the previous one."""
+    cues = load_cues()
+    stripped = text.strip()
+    if cues.follow_up_elliptical.match(stripped):
+        return True
+    if not _is_short(stripped, cues.follow_up_max_chars, cues.follow_up_max_words):
+        return False
+    if cues.follow_up_openers.search(stripped):
+        return True
+    # "呢" also ends full questions ("我的借呗为什么借不了呢"): only very short ones lean back.
+    return bool(cues.follow_up_closers.search(stripped)) and _is_short(
+        stripped, cues.follow_up_max_chars // 2, cues.follow_up_max_words // 2
+    )
+
+
+def _is_short(text: str, max_chars: int, max_words: int) -> bool:
+    cjk = len(_CJK.findall(text))
+    if cjk:
+        return cjk <= max_chars
+    return len(text.split()) <= max_words
+
+
+def says_decision_wrong(text: str) -> bool:
+    """The user says the automated decision is wrong (the dialogue hands off)."""
+    return bool(load_cues().wrong_decision.search(text))
+
+
+def switched_intent(text: str) -> str | None:
+    """An intent the message names explicitly, for follow-ups that change the topic."""
+    for intent, pattern in load_cues().intent_switches:
+        if pattern.search(text):
+            return intent
+    return None
+
+
+def account_id(text: str) -> str | None:
+    """An account id typed in the message, or None."""
+    match = load_cues().account_id.search(text)
+    if match is None:
+        return None
+    return next(group for group in match.groups() if group)

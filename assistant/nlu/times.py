@@ -1,0 +1,229 @@
+"""The time a message asks about ("明天上午10点", "下周一", "in 2 hours", "tomorrow 10am").
+
+Everything is read relative to `now` in Asia/Shanghai; the words are in data/times.yaml.
+Only future times count: a time in the past is something the user reports, not asks about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import cn2an
+import yaml
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DATA_FILE = Path(__file__).parent / "data" / "times.yaml"
+
+_CN_DIGITS = "零〇一二两三四五六七八九十"
+_HOUR = rf"(?P<hour>\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})"
+_ZH_CLOCK = re.compile(
+    _HOUR
+    + rf"\s*(?:点|时|:|：)\s*(?:(?P<half>半)|(?P<quarter>一刻)|(?P<minute>\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})分?)?"
+)
+_EN_CLOCK = re.compile(
+    r"\b(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)"
+    r"|\b(?:at|by|around)\s+(?P<hour2>\d{1,2})(?::(?P<minute2>\d{2}))?\b"
+    r"|\b(?P<hour3>\d{1,2}):(?P<minute3>\d{2})\b",
+    re.IGNORECASE,
+)
+_IN_DURATION = re.compile(
+    rf"(?:\bin\s+(?P<en_n>\d+(?:\.\d+)?|an?|half an?)\s*(?P<en_unit>hours?|hrs?|minutes?|mins?|days?)\b)"
+    rf"|(?:(?P<zh_n>\d+(?:\.\d+)?|[{_CN_DIGITS}半]+)\s*个?\s*(?P<zh_unit>小时|钟头|分钟|天)\s*(?:后|以后|之后))",
+    re.IGNORECASE,
+)
+_ZH_WEEKDAY = re.compile(r"(?P<next>下个?|这个?|本)?(?:周|星期|礼拜)(?P<day>[一二三四五六日天])")
+_EN_WEEKDAY = re.compile(
+    r"\b(?P<next>next|this|on)?\s*(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|mon|tue|wed|thu|fri|sat|sun)\b",
+    re.IGNORECASE,
+)
+_ZH_DATE = re.compile(r"(?:(?P<month>\d{1,2})\s*月\s*)?(?P<day>\d{1,2})\s*(?:日|号)")
+_ISO_DATE = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
+
+
+@dataclass(frozen=True)
+class _Words:
+    default_hour: int
+    relative_days: dict[str, int]
+    parts_of_day: dict[str, tuple[int, bool]]
+    weekdays: dict[str, int]
+    past_markers: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    return _Words(
+        default_hour=int(raw["default_hour"]),
+        relative_days={str(k): int(v) for k, v in raw["relative_days"].items()},
+        parts_of_day={
+            str(k): (int(v["hour"]), bool(v["pm"])) for k, v in raw["parts_of_day"].items()
+        },
+        weekdays={str(k): int(v) for k, v in raw["weekdays"].items()},
+        past_markers=tuple(raw["past_markers"]),
+    )
+
+
+def find_time(text: str, now: datetime) -> datetime | None:
+    """The future time `text` asks about, in Asia/Shanghai, or None."""
+    words = _words()
+    local_now = now.astimezone(SHANGHAI)
+    lowered = text.lower()
+    duration = _IN_DURATION.search(lowered)
+    if duration:
+        return local_now + _duration(duration)
+    day = _find_day(lowered, local_now.date(), words)
+    part = _find_part_of_day(lowered, words)
+    clock = _find_clock(lowered)
+    if day is None and part is None and clock is None:
+        return None
+    if any(marker in lowered for marker in words.past_markers):
+        return None
+    return _combine(day, part, clock, local_now, words)
+
+
+def _combine(
+    day: date | None,
+    part: tuple[int, bool] | None,
+    clock: tuple[int, int] | None,
+    now: datetime,
+    words: _Words,
+) -> datetime | None:
+    if clock is not None:
+        hour, minute = clock
+        if part is not None and part[1] and hour < 12:
+            hour += 12
+    elif part is not None:
+        hour, minute = part[0], 0
+    else:
+        hour, minute = words.default_hour, 0
+    if hour == 24:
+        hour, day = 0, (day or now.date()) + timedelta(days=1)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    if day is None:
+        candidate = datetime.combine(now.date(), time(hour, minute), SHANGHAI)
+        if candidate <= now and clock is not None and part is None and hour < 12:
+            candidate += timedelta(hours=12)  # "8点" said at 15:00 means 20:00
+        if candidate <= now:
+            candidate += timedelta(days=1)
+        return candidate
+    if day == now.date() and clock is None and part is None:
+        return None  # "今天能借吗" is now: no other time to simulate
+    candidate = datetime.combine(day, time(hour, minute), SHANGHAI)
+    return candidate if candidate > now else None
+
+
+def _find_day(text: str, today: date, words: _Words) -> date | None:
+    for word in sorted(words.relative_days, key=len, reverse=True):
+        if word in text:
+            return today + timedelta(days=words.relative_days[word])
+    iso = _ISO_DATE.search(text)
+    if iso:
+        return _safe_date(int(iso["year"]), int(iso["month"]), int(iso["day"]))
+    weekday = _ZH_WEEKDAY.search(text) or _EN_WEEKDAY.search(text)
+    if weekday:
+        target = words.weekdays[weekday["day"].lower()]
+        is_next = (weekday["next"] or "").startswith(("下", "next"))
+        return _weekday_date(today, target, is_next)
+    zh_date = _ZH_DATE.search(text)
+    if zh_date:
+        month = int(zh_date["month"]) if zh_date["month"] else today.month
+        found = _safe_date(today.year, month, int(zh_date["day"]))
+        if found is not None and found < today:
+            # A date already past this year/month means the next one ("3号" said on the 20th).
+            if zh_date["month"]:
+                return _safe_date(today.year + 1, month, found.day)
+            return _next_month(today, found.day)
+        return found
+    return None
+
+
+def _weekday_date(today: date, target: int, is_next_week: bool) -> date:
+    if is_next_week:
+        monday_next_week = today - timedelta(days=today.weekday()) + timedelta(days=7)
+        return monday_next_week + timedelta(days=target)
+    ahead = (target - today.weekday()) % 7
+    return today + timedelta(days=ahead)
+
+
+def _next_month(today: date, day: int) -> date | None:
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return _safe_date(year, month, day)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _find_part_of_day(text: str, words: _Words) -> tuple[int, bool] | None:
+    for word in sorted(words.parts_of_day, key=len, reverse=True):
+        if word in text:
+            return words.parts_of_day[word]
+    return None
+
+
+def _find_clock(text: str) -> tuple[int, int] | None:
+    zh = _ZH_CLOCK.search(text)
+    if zh and not _is_count(text, zh):
+        hour = _number(zh["hour"])
+        minute = 30 if zh["half"] else 15 if zh["quarter"] else _number(zh["minute"] or "0")
+        if hour is not None and minute is not None:
+            return hour, minute
+    en = _EN_CLOCK.search(text)
+    if en:
+        hour = int(en["hour"] or en["hour2"] or en["hour3"])
+        minute = int(en["minute"] or en["minute2"] or en["minute3"] or 0)
+        ampm = (en["ampm"] or "").replace(".", "")
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        return hour, minute
+    return None
+
+
+def _is_count(text: str, match: re.Match[str]) -> bool:
+    # "一点" in "借一点" / "快一点" is "a little", not one o'clock.
+    return (
+        match["hour"] in {"一", "两"}
+        and not match["minute"]
+        and not match["half"]
+        and (
+            text[match.start() - 1 : match.start()]
+            in {"借", "快", "多", "少", "早", "慢", "高", "低", "有"}
+        )
+    )
+
+
+def _number(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    try:
+        return int(cn2an.cn2an(token, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def _duration(match: re.Match[str]) -> timedelta:
+    n_text = (match["en_n"] or match["zh_n"] or "1").lower()
+    unit = (match["en_unit"] or match["zh_unit"]).lower()
+    if n_text in {"a", "an"}:
+        n = 1.0
+    elif n_text.startswith("half") or n_text == "半":
+        n = 0.5
+    else:
+        n = float(n_text) if n_text.replace(".", "").isdigit() else float(_number(n_text) or 1)
+    if unit.startswith(("hour", "hr", "小时", "钟头")):
+        return timedelta(hours=n)
+    if unit.startswith(("min", "分钟")):
+        return timedelta(minutes=n)
+    return timedelta(days=n)

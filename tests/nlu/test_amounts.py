@@ -1,0 +1,105 @@
+"""Amount slots: the draw asked for and the what-if repayment, in every common form."""
+
+from decimal import Decimal
+
+import pytest
+
+from assistant.nlu import understand
+from tests.nlu.conftest import NOW
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("借5000", "5000"),
+        ("能借5千吗", "5000"),
+        ("我想借五千", "5000"),
+        ("borrow 5k", "5000"),
+        ("借1.5万可以吗", "15000"),
+        ("借¥5,000", "5000"),
+        ("can I borrow five thousand", "5000"),
+        ("借5,000元", "5000"),
+        ("借两万", "20000"),
+        ("借一万五", "15000"),
+        ("借3万5", "35000"),
+        ("借一千二", "1200"),
+        ("I want to borrow 10 grand", "10000"),
+        ("can I draw twenty five thousand", "25000"),
+        ("borrow 2.5k", "2500"),
+        ("借个5000块钱", "5000"),
+        ("借５０００元", "5000"),
+        ("借50", "50"),
+        ("借100000", "100000"),
+        ("那3000呢？", "3000"),
+        ("what about 3000?", "3000"),
+        ("我的额度还有一万多，为什么借5000借不出来", "5000"),
+        ("明天上午10点能借3000吗", "3000"),
+    ],
+)
+def test_draw_amount_forms(text: str, amount: str) -> None:
+    assert understand(text, now=NOW).amount == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "为啥借不了",
+        "逾期3天了还能借吗",
+        "借款分12期",
+        "我18岁能借吗",
+        "我的手机号13812345678",
+        "我的账户是u12345，为什么借不了",
+        "明天10点能借吗",
+        "11月23日能借吗",
+        "2026-11-25能借吗",
+        "等一下再借",
+        "one more time please",
+    ],
+)
+def test_numbers_that_are_not_amounts(text: str) -> None:
+    assert understand(text, now=NOW).amount is None
+
+
+@pytest.mark.parametrize(
+    ("text", "repay", "draw"),
+    [
+        ("如果我先还1200", "1200", None),
+        ("如果我先还1200，能借5000吗", "1200", "5000"),
+        ("what if I repay the 1,200 first", "1200", None),
+        ("假如我还了一千二之后能借吗", "1200", None),
+        ("要是先把800还了呢", "800", None),
+        ("if I pay back 2k can I borrow 10k", "2000", "10000"),
+    ],
+)
+def test_what_if_repayment_amount(text: str, repay: str, draw: str | None) -> None:
+    u = understand(text, now=NOW)
+    assert u.what_if
+    assert u.repay_amount == Decimal(repay)
+    assert u.amount == (Decimal(draw) if draw else None)
+
+
+def test_a_past_repayment_is_not_a_what_if() -> None:
+    u = understand("我还了1200额度怎么没恢复", now=NOW)
+    assert not u.what_if
+    assert u.repay_amount is None
+    assert u.amount is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "先把逾期的还了",
+        "如果我先把逾期的钱还上呢",
+        "what if I pay off the overdue amount",
+        "what if I repay it first?",
+        "如果我把欠款还清了能借吗",
+    ],
+)
+def test_repay_all_overdue(text: str) -> None:
+    u = understand(text, now=NOW)
+    assert u.what_if and u.repay_all_overdue
+
+
+def test_a_statement_of_repaying_overdue_is_not_simulated() -> None:
+    u = understand("我已经把逾期的还了，为什么还借不了", now=NOW)
+    assert not u.repay_all_overdue and not u.what_if

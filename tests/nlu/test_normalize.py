@@ -1,0 +1,40 @@
+"""Normalisation: traditional→simplified, full-width→half-width, homophones and typos."""
+
+import pytest
+
+from assistant.nlu import understand
+from assistant.nlu.normalize import normalize
+from tests.nlu.conftest import NOW
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("借贝为啥借不了", "借呗为啥借不了"),
+        ("借唄額度為什麼沒了", "借呗额度为什么没了"),
+        ("我的借吧用不了", "我的借呗用不了"),
+        ("接呗借不了", "借呗借不了"),
+        ("额渡有但是借不出", "额度有但是借不出"),
+        ("额的怎么降了", "额度怎么降了"),
+        ("还欵了额度没变", "还款了额度没变"),
+        ("题额失败", "提额失败"),
+        ("借５０００元？", "借5000元?"),
+        ("why cant I borow, my limt is 5k", "why cant I borrow, my limit is 5k"),
+        ("jiebei edu", "借呗 额度"),
+    ],
+)
+def test_domain_words_restored(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["那就借吧", "先借吧", "借款金额的上限", "和预期不符", "the limits are lime green"]
+)
+def test_real_words_left_alone(text: str) -> None:
+    assert normalize(text) == text
+
+
+def test_understanding_carries_the_normalised_text() -> None:
+    u = understand("借貝額渡沒恢復", now=NOW)
+    assert u.normalized_text == "借呗额度没恢复"
+    assert u.intent == "limit_not_restored"

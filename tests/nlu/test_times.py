@@ -1,0 +1,62 @@
+"""Time slots, relative to a Friday 10:00 in Asia/Shanghai."""
+
+from datetime import datetime
+
+import pytest
+
+from assistant.nlu import understand
+from tests.nlu.conftest import NOW
+
+
+def _at(text: str) -> str | None:
+    at = understand(text, now=NOW).at
+    return at.isoformat() if at else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("明天能借吗", "2026-11-21T10:00:00+08:00"),  # a day alone means 10:00
+        ("明天上午10点能借吗", "2026-11-21T10:00:00+08:00"),
+        ("明天下午3点半呢", "2026-11-21T15:30:00+08:00"),
+        ("后天可以借吗", "2026-11-22T10:00:00+08:00"),
+        ("下周一能借吗", "2026-11-23T10:00:00+08:00"),
+        ("周一呢", "2026-11-23T10:00:00+08:00"),
+        ("今晚8点能借吗", "2026-11-20T20:00:00+08:00"),
+        ("晚上十点再试可以吗", "2026-11-20T22:00:00+08:00"),
+        ("明早能借吗", "2026-11-21T09:00:00+08:00"),
+        ("2小时后能借吗", "2026-11-20T12:00:00+08:00"),
+        ("半小时后呢", "2026-11-20T10:30:00+08:00"),
+        ("11月23日能借吗", "2026-11-23T10:00:00+08:00"),
+        ("3号能借吗", "2026-12-03T10:00:00+08:00"),  # the 3rd has passed: next month's
+        ("8点能借吗", "2026-11-20T20:00:00+08:00"),  # 08:00 has passed: 20:00
+        ("can I borrow tomorrow 10am", "2026-11-21T10:00:00+08:00"),
+        ("what about in 2 hours?", "2026-11-20T12:00:00+08:00"),
+        ("next Monday?", "2026-11-23T10:00:00+08:00"),
+        ("and tomorrow?", "2026-11-21T10:00:00+08:00"),
+        ("tonight at 9pm", "2026-11-20T21:00:00+08:00"),
+        ("what if I wait until tomorrow?", "2026-11-21T10:00:00+08:00"),
+        ("on friday at 11:30", "2026-11-20T11:30:00+08:00"),
+    ],
+)
+def test_times_asked_about(text: str, expected: str) -> None:
+    assert _at(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["为什么借不了", "今天能借吗", "我昨天下午3点还的款", "借一点可以吗", "I paid 2 days ago"],
+)
+def test_no_future_time(text: str) -> None:
+    assert _at(text) is None
+
+
+def test_naive_now_is_shanghai_time() -> None:
+    u = understand("明天能借吗", now=datetime(2026, 11, 20, 10, 0))
+    assert u.at is not None and u.at.isoformat() == "2026-11-21T10:00:00+08:00"
+
+
+def test_now_in_another_zone_is_converted() -> None:
+    utc_now = datetime.fromisoformat("2026-11-20T17:00:00+00:00")  # 01:00 Saturday in Shanghai
+    u = understand("明天能借吗", now=utc_now)
+    assert u.at is not None and u.at.isoformat() == "2026-11-22T10:00:00+08:00"
