@@ -29,6 +29,7 @@ def ask(
     snapshot, stored_platform = load_account(account, None if looks_like_path(account) else services.store)
     turn = services.assistant.ask(question, snapshot, platform=explicit_platform or stored_platform,
                                   at=request_time, conversation_id=conversation)
+    typer.echo(f"conversation {turn.conversation_id} turn {turn.seq}", err=True)
     if as_json:
         print_json(turn.result.contract_view())
         return
@@ -37,4 +38,3 @@ def ask(
         typer.echo("")
         for c in turn.result.citations:
             typer.echo(f"  [{c.section_id}] {c.title} ({c.doc_id})")
-    typer.echo(f"\n(conversation {turn.conversation_id})", err=True)
