@@ -146,7 +146,7 @@ class Platform(_Model):
     """Lender-wide state passed beside the snapshot."""
 
     maintenance: tuple[MaintenanceWindow, ...] = ()
-    funding_quota_remaining: Annotated[Decimal, Field(allow_inf_nan=False)] | None = None
+    funding_quota_remaining: Money | None = None
 
 
 # ---- validation errors as one line naming the field ---------------------------------------
