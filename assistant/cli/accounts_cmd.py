@@ -8,7 +8,9 @@ from assistant.cli._app import app, handle_errors, print_json
 from assistant.errors import UserInputError
 from assistant.services import Services
 
-accounts_app = typer.Typer(help="Accounts in the account store (the demo accounts by default).", no_args_is_help=True)
+accounts_app = typer.Typer(
+    help="Accounts in the account store (the demo accounts by default).", no_args_is_help=True
+)
 app.add_typer(accounts_app, name="accounts")
 
 
@@ -17,7 +19,9 @@ app.add_typer(accounts_app, name="accounts")
 def list_accounts(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of a table."),
     demo_only: bool = typer.Option(False, "--demo", help="Only the demo accounts."),
-    lang: str | None = typer.Option(None, "--lang", help="Description language, zh or en (default: settings)."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Description language, zh or en (default: settings)."
+    ),
 ) -> None:
     """List account ids with a one-line description."""
     services = Services()

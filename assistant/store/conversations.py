@@ -1,0 +1,105 @@
+"""Conversations and their turns: the dialogue history several server workers share."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.errors import UserInputError
+from assistant.store.errors import NotFoundError
+from assistant.store.records import ConversationRecord, StoredTurn, TurnRecord
+from assistant.store.schema import Conversation, Turn, utcnow
+from assistant.store.transactions import affected_rows, transaction
+
+# A duplicate seq can only come from a writer that bypassed the row lock below; retrying once
+# or twice is enough for that, and a bounded loop never spins.
+SEQ_ATTEMPTS = 3
+
+
+class ConversationRepository:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def create(self, account_id: str, lang: str, state: dict[str, Any] | None = None) -> str:
+        """Start a conversation about one account; returns its id (a UUID string)."""
+        if lang not in ("zh", "en"):
+            raise UserInputError(f"language must be zh or en, not {lang!r}")
+        conversation_id = str(uuid.uuid4())
+        now = utcnow()
+        with transaction(self._sessions) as session:
+            session.add(
+                Conversation(
+                    id=conversation_id,
+                    account_id=account_id,
+                    lang=lang,
+                    state=state or {},
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        return conversation_id
+
+    def get(self, conversation_id: str) -> ConversationRecord | None:
+        """The conversation with its dialogue state, or None."""
+        with transaction(self._sessions) as session:
+            row = session.get(Conversation, conversation_id)
+            return ConversationRecord.model_validate(row, from_attributes=True) if row else None
+
+    def update_state(self, conversation_id: str, state: dict[str, Any]) -> None:
+        """Replace the dialogue state (last intent, slots, amount …) of a conversation."""
+        with transaction(self._sessions) as session:
+            changed = affected_rows(
+                session.execute(
+                    update(Conversation)
+                    .where(Conversation.id == conversation_id)
+                    .values(state=state, updated_at=utcnow())
+                )
+            )
+            if not changed:
+                raise NotFoundError(f"unknown conversation {conversation_id!r}")
+
+    def add_turn(self, conversation_id: str, turn: TurnRecord) -> int:
+        """Append a turn and return its sequence number (1, 2, …; unique per conversation)."""
+        for attempt in range(SEQ_ATTEMPTS):
+            try:
+                return self._insert_turn(conversation_id, turn)
+            except IntegrityError:
+                if attempt == SEQ_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _insert_turn(self, conversation_id: str, turn: TurnRecord) -> int:
+        with transaction(self._sessions) as session:
+            # Touching the conversation row first takes its write lock (a row lock on
+            # PostgreSQL, the database write lock on SQLite), so concurrent writers of one
+            # conversation queue here and each then reads the latest seq.
+            touched = affected_rows(
+                session.execute(
+                    update(Conversation)
+                    .where(Conversation.id == conversation_id)
+                    .values(updated_at=utcnow())
+                )
+            )
+            if not touched:
+                raise NotFoundError(f"unknown conversation {conversation_id!r}")
+            last = session.scalar(
+                select(func.max(Turn.seq)).where(Turn.conversation_id == conversation_id)
+            )
+            seq = (last or 0) + 1
+            fields = turn.model_dump(include=set(TurnRecord.model_fields))
+            session.add(Turn(conversation_id=conversation_id, seq=seq, **fields))
+            session.flush()
+            return seq
+
+    def turns(self, conversation_id: str) -> list[StoredTurn]:
+        """All turns of a conversation in order (empty if it has none or does not exist)."""
+        statement = select(Turn).where(Turn.conversation_id == conversation_id).order_by(Turn.seq)
+        with transaction(self._sessions) as session:
+            return [
+                StoredTurn.model_validate(row, from_attributes=True)
+                for row in session.scalars(statement)
+            ]
