@@ -40,7 +40,7 @@ def looks_like_path(ref: str) -> bool:
     return ref.endswith(".json") or "/" in ref or "\\" in ref or Path(ref).is_file()
 
 
-def load_account(ref: str, store: "Store | None") -> tuple[Snapshot, Platform | None]:
+def load_account(ref: str, store: Store | None) -> tuple[Snapshot, Platform | None]:
     """The snapshot named by `ref`, and the platform state stored with it (demo accounts), if any."""
     if looks_like_path(ref):
         data = read_json_file(Path(ref), "account")

@@ -60,7 +60,7 @@ class DialogueState:
     lang: str | None = None
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "DialogueState":
+    def from_dict(cls, data: dict[str, Any]) -> DialogueState:
         return cls(last_intent=data.get("last_intent"), amount=data.get("amount"), lang=data.get("lang"))
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,15 +70,15 @@ class DialogueState:
 class Assistant:
     """Deterministic assistant: the same message and account always give the same answer."""
 
-    def __init__(self, *, policy: Policy, store: "Store", book: SectionBook,
+    def __init__(self, *, policy: Policy, store: Store, book: SectionBook,
                  retriever_factory: Any, product: dict[str, str], default_lang: str = "zh",
-                 phraser: "Phraser | None" = None) -> None:
+                 phraser: Phraser | None = None) -> None:
         self.policy = policy
         self.phraser = phraser
         self.store = store
         self.composer = Composer(policy, book, product)
         self._retriever_factory = retriever_factory
-        self._retriever: "Retriever | None" = None
+        self._retriever: Retriever | None = None
         self.default_lang = default_lang
 
     def ask(self, message: str, snapshot: Snapshot, *, platform: Platform | None = None,
@@ -176,7 +176,7 @@ class Assistant:
                          sections=composed.sections, lang=lang)
 
     @property
-    def retriever(self) -> "Retriever":
+    def retriever(self) -> Retriever:
         if self._retriever is None:
             self._retriever = self._retriever_factory()
         return self._retriever

@@ -30,13 +30,13 @@ class Services:
         return load_policy(self.settings.policy_file)
 
     @cached_property
-    def store(self) -> "Store":
+    def store(self) -> Store:
         from assistant.store import Store
 
         return Store.open(self.settings)
 
     @cached_property
-    def section_book(self) -> "SectionBook":
+    def section_book(self) -> SectionBook:
         """Titles and texts of the corpus sections, for citations (no index needed)."""
         from assistant.answers.compose import SectionBook
         from assistant.models import CitedSection
@@ -48,14 +48,14 @@ class Services:
             for s in sections
         })
 
-    def retriever(self, notify: "Callable[[str], None] | None" = None) -> "Retriever":
+    def retriever(self, notify: Callable[[str], None] | None = None) -> Retriever:
         from knowledge.retrieval import get_retriever
 
         return get_retriever(self.settings, notify)
 
     @cached_property
-    def assistant(self) -> "Assistant":
-        from assistant.dialogue import Assistant, Phraser
+    def assistant(self) -> Assistant:
+        from assistant.dialogue import Assistant
 
         return Assistant(
             policy=self.policy,
@@ -68,7 +68,7 @@ class Services:
         )
 
     @cached_property
-    def phraser(self) -> "Phraser | None":
+    def phraser(self) -> Phraser | None:
         """The optional LLM phrasing layer; None (deterministic answers) unless configured."""
         if self.settings.llm == "off":
             return None

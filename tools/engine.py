@@ -15,12 +15,22 @@ from typing import get_args
 
 from tools.catalogue import SEVERITY_RANK, Action, catalogue
 from tools.errors import UserInputError
+from tools.inputs import to_local
 from tools.policy import Policy, load_policy
 from tools.result import CheckResult, NextStep, Reason, TraceEntry
-from tools.rules import account, activity, affordability, amount, history, identity, platform, repayment, review
+from tools.rules import (
+    account,
+    activity,
+    affordability,
+    amount,
+    history,
+    identity,
+    platform,
+    repayment,
+    review,
+)
 from tools.rules.base import Context, Finding, Rule
 from tools.snapshot import Platform, Snapshot
-from tools.inputs import to_local
 
 ACTIONS: tuple[str, ...] = get_args(Action)
 

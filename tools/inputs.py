@@ -15,7 +15,7 @@ from tools.errors import UserInputError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Far above any credit line, far below float trouble: anything larger is a typo or an attack.
-MAX_REQUEST_AMOUNT = Decimal("1000000000000")
+MAX_REQUEST_AMOUNT = Decimal(1000000000000)
 
 
 def to_local(moment: datetime) -> datetime:

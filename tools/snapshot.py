@@ -136,7 +136,7 @@ class MaintenanceWindow(_Model):
     end: LocalDatetime
 
     @model_validator(mode="after")
-    def _ordered(self) -> "MaintenanceWindow":
+    def _ordered(self) -> MaintenanceWindow:
         if self.end <= self.start:
             raise ValueError("end must be after start")
         return self
@@ -190,7 +190,7 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return path or "snapshot"
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Any) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "greater_than_equal":
         return f"must be a number ≥ {ctx.get('ge')}"

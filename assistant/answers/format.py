@@ -14,7 +14,7 @@ _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 RATIO_KEYS = frozenset({"debt_to_income", "max_debt_to_income"})
 
 
-def money(value: Decimal | int | float) -> str:
+def money(value: Decimal | float) -> str:
     """1200 → "1,200"; 1200.5 → "1,200.50" (the currency word comes from the template)."""
     amount = Decimal(str(value))
     if amount == amount.to_integral_value():

@@ -63,7 +63,7 @@ def handle_errors(command: F) -> F:
             raise fail(f"temporarily unavailable: {exc}", EXIT_UNAVAILABLE) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
-        except Exception as exc:  # a bug: log it for the operator, show one line to the user
+        except Exception as exc:  # noqa: BLE001 — a bug: log it for the operator, one line for the user
             where = _log_bug(command.__name__)
             raise fail(f"internal error ({type(exc).__name__}); details in {where}", 1) from None
 
@@ -83,7 +83,7 @@ def _log_bug(command_name: str) -> str:
         with path.open("a", encoding="utf-8") as handle:
             handle.write(f"--- unexpected error in {command_name}\n{traceback.format_exc()}\n")
         return str(path)
-    except Exception:  # the log itself failed: nothing more we can do without a traceback
+    except Exception:  # noqa: BLE001 — the log itself failed: say so without a traceback
         return "the log (unwritable)"
 
 
@@ -105,6 +105,8 @@ def _register_commands() -> None:
         "ask_cmd",
         "serve_cmd",
         "eval_cmd",
+        "token_cmd",
+        "export_cmd",
     ):
         try:
             importlib.import_module(f"assistant.cli.{module}")

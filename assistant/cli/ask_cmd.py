@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from assistant.accounts import load_account, load_platform, looks_like_path
@@ -17,9 +15,9 @@ from tools.inputs import parse_time
 def ask(
     account: str = typer.Argument(..., help="Snapshot JSON file, or an account id in the account store."),
     question: str = typer.Argument(..., help="The customer's message, in Chinese or English."),
-    at: Optional[str] = typer.Option(None, "--at", help="Request time, ISO 8601 (default: the snapshot's as_of)."),
-    platform: Optional[str] = typer.Option(None, "--platform", help="Platform state JSON file."),
-    conversation: Optional[str] = typer.Option(None, "--conversation", help="Continue this conversation id."),
+    at: str | None = typer.Option(None, "--at", help="Request time, ISO 8601 (default: the snapshot's as_of)."),
+    platform: str | None = typer.Option(None, "--platform", help="Platform state JSON file."),
+    conversation: str | None = typer.Option(None, "--conversation", help="Continue this conversation id."),
     as_json: bool = typer.Option(False, "--json", help="Print the contract's ask object as JSON."),
 ) -> None:
     """Ask the assistant a question about one account."""

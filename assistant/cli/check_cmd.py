@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from assistant.accounts import load_account, load_platform, looks_like_path
@@ -19,9 +17,9 @@ from tools.inputs import parse_amount, parse_time
 def check(
     account: str = typer.Argument(..., help="Snapshot JSON file, or an account id in the account store."),
     action: str = typer.Option(..., "--action", help="borrow | limit_status | limit_increase"),
-    amount: Optional[str] = typer.Option(None, "--amount", help="Amount to draw, in yuan (borrow)."),
-    at: Optional[str] = typer.Option(None, "--at", help="Request time, ISO 8601 (default: the snapshot's as_of)."),
-    platform: Optional[str] = typer.Option(None, "--platform", help="Platform state JSON file."),
+    amount: str | None = typer.Option(None, "--amount", help="Amount to draw, in yuan (borrow)."),
+    at: str | None = typer.Option(None, "--at", help="Request time, ISO 8601 (default: the snapshot's as_of)."),
+    platform: str | None = typer.Option(None, "--platform", help="Platform state JSON file."),
     as_json: bool = typer.Option(False, "--json", help="Print the check result as JSON."),
 ) -> None:
     """Run the deterministic limit check for one account."""

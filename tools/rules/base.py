@@ -7,10 +7,11 @@ findings into reasons with policy_refs and next steps from the catalogue.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from tools.catalogue import Action, Severity
 from tools.policy import Policy

@@ -25,22 +25,18 @@ def repayment_not_posted(ctx: Context) -> Outcome:
     inputs = {"pending_repayments": len(pending)}
     if not pending:
         return Outcome(inputs)
-    items = []
-    for r in pending:
-        eta = posting_eta(r, ctx.policy)
-        items.append({"id": r.id, "amount": r.amount, "channel": r.channel, "paid_at": r.paid_at,
-                      "posts_at": eta, "late": ctx.now >= eta})
-    waiting = [i["posts_at"] for i in items if not i["late"]]
-    any_late = any(i["late"] for i in items)
-    facts = {
-        "repayments": items,
-        "amount": sum((r.amount for r in pending), Decimal(0)),
-        "posts_at": max(waiting) if waiting else None,
-        "late": any_late,
-    }
+    etas = [(r, posting_eta(r, ctx.policy)) for r in pending]
+    items = [{"id": r.id, "amount": r.amount, "channel": r.channel, "paid_at": r.paid_at,
+              "posts_at": eta, "late": ctx.now >= eta} for r, eta in etas]
+    waiting = [eta for _, eta in etas if ctx.now < eta]
+    any_late = len(waiting) < len(etas)
+    latest = max(waiting) if waiting else None
+    facts = {"repayments": items, "amount": sum((r.amount for r in pending), Decimal(0)),
+             "posts_at": latest, "late": any_late}
+    # Money still on its way: wait; money overdue to post: a person must look for it.
     steps = ("WAIT_UNTIL",) if not any_late else (("WAIT_UNTIL", "CONTACT_SUPPORT") if waiting else ("CONTACT_SUPPORT",))
-    etas = {"WAIT_UNTIL": max(waiting)} if waiting else {}
-    return Outcome(inputs, Finding("REPAYMENT_NOT_POSTED", facts, steps=steps, etas=etas))
+    step_etas = {"WAIT_UNTIL": latest} if latest else {}
+    return Outcome(inputs, Finding("REPAYMENT_NOT_POSTED", facts, steps=steps, etas=step_etas))
 
 
 def repayment_failed(ctx: Context) -> Outcome:
