@@ -7,7 +7,7 @@ engine. The base snapshot is a healthy account on Wednesday 2026-11-18 10:00 Asi
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -142,7 +142,6 @@ def sh(*args: int) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)
 
 
-UTC = timezone.utc
 D = Decimal
 
 

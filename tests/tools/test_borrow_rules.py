@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
 from tests.tools.conftest import (
-    AS_OF, D, DELETE, TODAY, UTC, check, codes, iso, make_snapshot, reason, same_instant, sh,
+    AS_OF,
+    DELETE,
+    TODAY,
+    D,
+    check,
+    codes,
+    iso,
+    make_snapshot,
+    reason,
+    same_instant,
+    sh,
     step_codes,
 )
 
@@ -221,6 +231,10 @@ def test_daily_draw_day_is_shanghai_day():
     # as_of 16:30 UTC = 00:30 on the 19th in Shanghai; a request at 10:00 on the 19th is the same day.
     snapshot = make_snapshot({"as_of": "2026-11-18T16:30:00+00:00", "activity.loans_today": 3})
     assert "DAILY_DRAW_LIMIT_REACHED" in codes(check(snapshot, at=sh(2026, 11, 19, 10, 0)))
+    # 01:00 Shanghai is still the 18th in UTC: the reset is the next Shanghai midnight
+    early = reason(check(snapshot, at=sh(2026, 11, 19, 1, 0)), "DAILY_DRAW_LIMIT_REACHED")
+    assert same_instant(early.facts["resets_at"], sh(2026, 11, 20, 0, 0))
+    assert same_instant(early.next_steps[0].eta, sh(2026, 11, 20, 0, 0))
 
 
 # ---- maintenance -------------------------------------------------------------------------------

@@ -7,8 +7,20 @@ from datetime import timedelta
 import pytest
 
 from tests.tools.conftest import (
-    ACTIONS, AS_OF, CHECKS_OF, CONTRACT_ORDER, SEVERITY_RANK, TODAY, check, codes, iso,
-    make_snapshot, reason, sh, step_codes,
+    ACTIONS,
+    AS_OF,
+    CHECKS_OF,
+    CONTRACT_ORDER,
+    SEVERITY_RANK,
+    TODAY,
+    check,
+    codes,
+    iso,
+    make_snapshot,
+    reason,
+    same_instant,
+    sh,
+    step_codes,
 )
 
 # One trigger per code: (snapshot changes, request kwargs). Each alone yields exactly that code.
@@ -138,7 +150,6 @@ def test_code_severity_and_steps(code):
 def test_trigger_yields_only_its_code(code):
     action = _home(code)
     extra = set(codes(_run(code, action))) - {code}
-    # not_opened accounts carry an unopened limit, overdue brings no other code by itself
     assert extra == set(), extra
 
 
@@ -172,6 +183,8 @@ def test_next_steps_are_the_deduplicated_union_in_first_seen_order():
                 expected.append(step.code)
     assert step_codes(result.next_steps) == expected
     assert expected[:2] == ["WAIT_UNTIL", "SUBMIT_APPEAL"]
+    # the first-seen WAIT_UNTIL (the risk review's) is the one kept
+    assert same_instant(result.next_steps[0].eta, AS_OF + timedelta(days=3))
     assert set(expected) == {"WAIT_UNTIL", "SUBMIT_APPEAL", "UPDATE_BANK_CARD",
                              "CONTACT_SUPPORT", "REDUCE_AMOUNT"}
 

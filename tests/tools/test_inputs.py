@@ -10,7 +10,14 @@ from decimal import Decimal
 import pytest
 
 from tests.tools.conftest import (
-    AS_OF, DELETE, SHANGHAI, check, codes, make_snapshot, same_instant, sh,
+    AS_OF,
+    DELETE,
+    SHANGHAI,
+    check,
+    codes,
+    make_snapshot,
+    same_instant,
+    sh,
 )
 from tools.errors import UserInputError
 from tools.inputs import parse_amount, parse_time
@@ -37,6 +44,8 @@ def _error(raw) -> str:
     ({"limit.available": math.nan}, "limit.available"),
     ({"limit.available": math.inf}, "limit.available"),
     ({"limit.total": -0.01}, "limit.total"),
+    ({"limit.available": 100.123}, "limit.available"),   # money: two decimals at most
+    ({"overdue.amount": "12.345"}, "overdue.amount"),
     ({"overdue.amount": -5}, "overdue.amount"),
     ({"overdue.days": -1}, "overdue.days"),
     ({"activity.loans_today": -1}, "activity.loans_today"),
@@ -143,8 +152,8 @@ def test_platform_parsing():
 # ---- amount and time ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,value", [
-    ("5000", Decimal("5000")), (5000, Decimal("5000")), ("0.01", Decimal("0.01")),
-    ("1000.5", Decimal("1000.5")), (1e12, Decimal("1000000000000")), ("300.10", Decimal("300.10")),
+    ("5000", Decimal(5000)), (5000, Decimal(5000)), ("0.01", Decimal("0.01")),
+    ("1000.5", Decimal("1000.5")), (1e12, Decimal(1000000000000)), ("300.10", Decimal("300.10")),
 ])
 def test_parse_amount_valid(text, value):
     assert parse_amount(text) == value

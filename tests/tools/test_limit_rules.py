@@ -7,7 +7,17 @@ from datetime import timedelta
 import pytest
 
 from tests.tools.conftest import (
-    AS_OF, D, DELETE, TODAY, check, codes, iso, make_snapshot, reason, same_instant, step_codes,
+    AS_OF,
+    DELETE,
+    TODAY,
+    D,
+    check,
+    codes,
+    iso,
+    make_snapshot,
+    reason,
+    same_instant,
+    step_codes,
 )
 
 

@@ -38,7 +38,7 @@ def _run(raw, action, amount, at_offset, platform_raw):
 
 def _available(raw) -> Decimal:
     value = (raw.get("limit") or {}).get("available")
-    return Decimal("0") if value is None else Decimal(str(value))
+    return Decimal(0) if value is None else Decimal(str(value))
 
 
 @PROPERTY_SETTINGS
@@ -121,7 +121,7 @@ CORRUPTIONS = [
 ]
 
 
-@PROPERTY_SETTINGS
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=snapshots(), corruption=st.sampled_from(CORRUPTIONS))
 def test_invalid_snapshot_is_user_input_error(raw, corruption):
     parent, key, value = corruption
@@ -135,7 +135,7 @@ def test_invalid_snapshot_is_user_input_error(raw, corruption):
         parse_snapshot(raw)
 
 
-@PROPERTY_SETTINGS
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=snapshots())
 def test_missing_as_of_is_user_input_error(raw):
     del raw["as_of"]

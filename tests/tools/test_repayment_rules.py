@@ -7,7 +7,16 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.tools.conftest import (
-    AS_OF, D, check, codes, iso, make_snapshot, reason, same_instant, sh, step_codes,
+    AS_OF,
+    D,
+    check,
+    codes,
+    iso,
+    make_snapshot,
+    reason,
+    same_instant,
+    sh,
+    step_codes,
 )
 
 

@@ -17,8 +17,8 @@ def _overdue_snapshot():
 
 def test_repaying_the_whole_overdue_amount_removes_overdue_unpaid():
     snapshot = _overdue_snapshot()
-    outcome = what_if(snapshot, "borrow", Assumption(repay_amount=Decimal("1200")),
-                      amount=Decimal("5000"))
+    outcome = what_if(snapshot, "borrow", Assumption(repay_amount=Decimal(1200)),
+                      amount=Decimal(5000))
     assert codes(outcome.before) == ["OVERDUE_UNPAID"]
     assert "OVERDUE_UNPAID" not in codes(outcome.after)
     assert outcome.resolved_codes == ["OVERDUE_UNPAID"]
@@ -34,31 +34,31 @@ def test_repay_all_overdue_flag():
 
 
 def test_partial_repayment_keeps_overdue_unpaid():
-    outcome = what_if(_overdue_snapshot(), "borrow", Assumption(repay_amount=Decimal("1000")),
-                      amount=Decimal("5000"))
+    outcome = what_if(_overdue_snapshot(), "borrow", Assumption(repay_amount=Decimal(1000)),
+                      amount=Decimal(5000))
     assert "OVERDUE_UNPAID" in codes(outcome.after)
     assert "OVERDUE_UNPAID" in outcome.remaining_codes
     assert outcome.resolved_codes == []
-    assert outcome.after.reasons[0].facts["overdue_amount"] == Decimal("200")
+    assert outcome.after.reasons[0].facts["overdue_amount"] == Decimal(200)
     assert outcome.allowed is False
 
 
 def test_smaller_amount_removes_amount_exceeds_available():
     snapshot = parse_snapshot(make_snapshot({"limit.available": 4000}))
-    outcome = what_if(snapshot, "borrow", Assumption(amount=Decimal("3000")),
-                      amount=Decimal("5000"))
+    outcome = what_if(snapshot, "borrow", Assumption(amount=Decimal(3000)),
+                      amount=Decimal(5000))
     assert codes(outcome.before) == ["AMOUNT_EXCEEDS_AVAILABLE"]
     assert codes(outcome.after) == []
     assert outcome.resolved_codes == ["AMOUNT_EXCEEDS_AVAILABLE"]
-    assert outcome.after.amount == Decimal("3000")
-    assert outcome.before.amount == Decimal("5000")
+    assert outcome.after.amount == Decimal(3000)
+    assert outcome.before.amount == Decimal(5000)
 
 
 def test_tomorrow_morning_removes_daily_limit_and_maintenance():
     snapshot = parse_snapshot(make_snapshot({"as_of": "2026-11-18T23:55:00+08:00",
                                              "activity.loans_today": 3}))
     outcome = what_if(snapshot, "borrow", Assumption(at=sh(2026, 11, 19, 10, 0)),
-                      amount=Decimal("1000"))
+                      amount=Decimal(1000))
     assert codes(outcome.before) == ["DAILY_DRAW_LIMIT_REACHED", "SYSTEM_MAINTENANCE"]
     assert codes(outcome.after) == []
     assert sorted(outcome.resolved_codes) == ["DAILY_DRAW_LIMIT_REACHED", "SYSTEM_MAINTENANCE"]
@@ -69,7 +69,7 @@ def test_tomorrow_morning_removes_daily_limit_and_maintenance():
 def test_resolved_codes_are_before_minus_after_in_before_order():
     snapshot = parse_snapshot(make_snapshot({"overdue.amount": 300, "activity.loans_today": 3,
                                              "customer.age": 70}))
-    outcome = what_if(snapshot, "borrow", Assumption(repay_amount=Decimal("300"),
+    outcome = what_if(snapshot, "borrow", Assumption(repay_amount=Decimal(300),
                                                      at=AS_OF + timedelta(days=1)))
     before, after = codes(outcome.before), codes(outcome.after)
     assert outcome.resolved_codes == [c for c in before if c not in after]
@@ -81,15 +81,15 @@ def test_what_if_changes_neither_the_input_nor_the_before_result():
     snapshot = _overdue_snapshot()
     platform = parse_platform({"funding_quota_remaining": 100000})
     frozen_copy = snapshot.model_dump(mode="json")
-    plain = run_check(snapshot, "borrow", amount=Decimal("5000"), platform=platform).to_json()
+    plain = run_check(snapshot, "borrow", amount=Decimal(5000), platform=platform).to_json()
     outcome = what_if(snapshot, "borrow",
-                      Assumption(repay_amount=Decimal("1200"), at=AS_OF + timedelta(hours=1),
-                                 amount=Decimal("3000")),
-                      amount=Decimal("5000"), platform=platform)
+                      Assumption(repay_amount=Decimal(1200), at=AS_OF + timedelta(hours=1),
+                                 amount=Decimal(3000)),
+                      amount=Decimal(5000), platform=platform)
     assert outcome.before.to_json() == plain
     assert snapshot.model_dump(mode="json") == frozen_copy
-    assert run_check(snapshot, "borrow", amount=Decimal("5000"), platform=platform).to_json() == plain
-    assert outcome.assumption.repay_amount == Decimal("1200")
+    assert run_check(snapshot, "borrow", amount=Decimal(5000), platform=platform).to_json() == plain
+    assert outcome.assumption.repay_amount == Decimal(1200)
 
 
 def test_what_if_is_deterministic():
