@@ -9,6 +9,7 @@ input (`at`, else `as_of`); the same input always gives the same output.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from decimal import Decimal
 from typing import get_args
@@ -44,6 +45,12 @@ class RuleSpec:
 
     def applies_to(self, action: str) -> bool:
         return any(action in catalogue().reason(code).checks for code in self.codes)
+
+
+@lru_cache(maxsize=None)
+def rules_for(action: str) -> tuple[RuleSpec, ...]:
+    """The rules a check evaluates, in priority order (computed once per action)."""
+    return tuple(spec for spec in RULES if spec.applies_to(action))
 
 
 # The rules, in the contract's priority order. Adding a rule = one function + one row here.
@@ -116,17 +123,15 @@ def run_check(
 def _evaluate(ctx: Context) -> tuple[list[Finding], list[TraceEntry]]:
     findings: list[Finding] = []
     trace: list[TraceEntry] = []
-    for spec in RULES:
-        if not spec.applies_to(ctx.action):
-            continue
+    for spec in rules_for(ctx.action):
         if spec.needs_amount and ctx.amount is None:
-            trace.append(TraceEntry.model_construct(rule=spec.name, inputs={"amount": None}, outcome="skipped"))
+            trace.append(TraceEntry(rule=spec.name, inputs={"amount": None}, outcome="skipped"))
             continue
         outcome = spec.check(ctx)
         finding = outcome.finding
         if finding is not None and ctx.action not in catalogue().reason(finding.code).checks:
             finding = None  # e.g. ID_DOCUMENT_* are borrow-only even though the rule is shared
-        trace.append(TraceEntry.model_construct(
+        trace.append(TraceEntry(
             rule=spec.name, inputs=outcome.inputs, outcome=finding.code if finding else "pass"))
         if finding is not None:
             findings.append(finding)
@@ -144,7 +149,7 @@ def _rank(finding: Finding) -> tuple[int, int]:
 def _to_reason(finding: Finding) -> Reason:
     spec = catalogue().reason(finding.code)
     steps = [_step(code, finding.etas.get(code)) for code in (finding.steps or spec.steps)]
-    return Reason.model_construct(
+    return Reason(
         code=finding.code,
         severity=_severity(finding),
         facts=finding.facts,
@@ -155,7 +160,7 @@ def _to_reason(finding: Finding) -> Reason:
 
 def _step(code: str, eta: datetime | None) -> NextStep:
     spec = catalogue().step(code)
-    return NextStep.model_construct(code=code, text=spec.text, eta=eta, self_service=spec.self_service)
+    return NextStep(code=code, text=spec.text, eta=eta, self_service=spec.self_service)
 
 
 def _union_steps(reasons: list[Reason]) -> list[NextStep]:

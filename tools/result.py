@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,14 +17,21 @@ class _Result(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class NextStep(_Result):
+# Steps, reasons and trace entries are plain frozen dataclasses: a check builds ~30 of them, and
+# pydantic model construction was most of the engine's time (bench/engine.py). CheckResult stays
+# a pydantic model, so the API schema and serialisation still cover them.
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
     code: str
     text: Texts
-    eta: datetime | None = None
+    eta: datetime | None
     self_service: bool
 
 
-class Reason(_Result):
+@dataclass(frozen=True, slots=True)
+class Reason:
     code: str
     severity: Severity
     facts: dict[str, Any]
@@ -31,7 +39,8 @@ class Reason(_Result):
     next_steps: list[NextStep]
 
 
-class TraceEntry(_Result):
+@dataclass(frozen=True, slots=True)
+class TraceEntry:
     rule: str
     inputs: dict[str, Any]
     outcome: str  # "pass", "skipped", or the reason code it returned

@@ -23,7 +23,8 @@ from pydantic import (
 from tools.errors import UserInputError
 from tools.inputs import to_local
 
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+# Yuan with at most two decimals (fen), as the contract fixes money.
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, decimal_places=2)]
 Count = Annotated[int, Field(ge=0)]
 LocalDatetime = Annotated[datetime, AfterValidator(to_local)]
 
@@ -153,6 +154,7 @@ class Platform(_Model):
 
 _MESSAGES: dict[str, str] = {
     "missing": "is required",
+    "decimal_max_places": "must have at most two decimals (fen)",
     "decimal_parsing": "must be a number",
     "decimal_type": "must be a number",
     "float_parsing": "must be a number",
