@@ -1,0 +1,146 @@
+"""Request and response bodies of the HTTP API (pydantic: validated in, documented in OpenAPI).
+
+Unknown request fields are ignored. Money may be sent as a JSON number or a string; times are
+ISO 8601 (without an offset: Asia/Shanghai).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.web.limits import MAX_MESSAGE_CHARS
+
+AccountId = Field(default=None, min_length=1, max_length=128,
+                  description="An account in the account store (demo mode: a demo account).")
+AccountObject = Field(default=None, description="A full account snapshot (CONTRACT section 1); API-key callers only.")
+PlatformObject = Field(default=None, description="Platform state `{maintenance, funding_quota_remaining}`; API-key callers only.")
+At = Field(default=None, max_length=64, description="Request time, ISO 8601; default: the snapshot's as_of.")
+ConversationId = Field(min_length=1, max_length=64)
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class CheckRequest(_Request):
+    account_id: str | None = AccountId
+    account: dict[str, Any] | None = AccountObject
+    action: str = Field(description="borrow | limit_status | limit_increase", max_length=32)
+    amount: float | str | None = Field(default=None, description="Yuan, positive, at most two decimals (borrow).")
+    at: str | None = At
+    platform: dict[str, Any] | None = PlatformObject
+
+
+class ChatRequest(_Request):
+    message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+    account_id: str | None = AccountId
+    account: dict[str, Any] | None = AccountObject
+    conversation_id: str | None = Field(default=None, min_length=1, max_length=64,
+                                        description="Continue this conversation (it names the account).")
+    at: str | None = At
+    platform: dict[str, Any] | None = PlatformObject
+
+
+class FeedbackRequest(_Request):
+    conversation_id: str = ConversationId
+    turn: int = Field(ge=1, description="The `turn` number /api/chat returned.")
+    rating: Literal["up", "down"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class HandoffRequest(_Request):
+    conversation_id: str = ConversationId
+    at: str | None = At
+    account: dict[str, Any] | None = Field(
+        default=None, description="API-key callers whose account is not in the store: the snapshot again.")
+
+
+# -- responses (documentation; the routes return exactly these fields) ------------------------
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class CitationOut(BaseModel):
+    doc_id: str
+    section_id: str
+    title: str
+
+
+class SectionOut(CitationOut):
+    text: str
+
+
+class ChatResponse(BaseModel):
+    """The contract's `ask` object plus what a chat front-end needs."""
+
+    answer: str
+    intent: str
+    reason_codes: list[str]
+    next_steps: list[str]
+    citations: list[CitationOut]
+    handoff: bool
+    refused: bool
+    what_if: dict[str, Any] | None = Field(default=None, description="Only when a what-if was simulated.")
+    conversation_id: str
+    turn: int = Field(description="Sequence number of this turn in the conversation (for /api/feedback).")
+    handoff_id: str | None
+    lang: str
+    sections: list[SectionOut] = Field(description="The cited sections with their text.")
+    checks: list[dict[str, Any]] = Field(description="The check results behind the answer (reasons with facts, steps with eta, trace).")
+
+
+class FeedbackResponse(BaseModel):
+    conversation_id: str
+    turn: int
+    rating: str
+    comment: str | None
+
+
+class AccountOut(BaseModel):
+    account_id: str
+    description: str
+    description_zh: str
+    description_en: str
+
+
+class AccountsResponse(BaseModel):
+    demo_mode: bool
+    accounts: list[AccountOut]
+
+
+class TurnOut(BaseModel):
+    seq: int
+    user_text: str
+    answer: str
+    intent: str | None
+    reason_codes: list[str]
+    next_steps: list[str]
+    citations: list[dict[str, Any]]
+    handoff: bool
+    refused: bool
+    created_at: str
+    checks: list[dict[str, Any]]
+
+
+class ConversationResponse(BaseModel):
+    conversation_id: str
+    account_id: str
+    lang: str
+    created_at: str
+    updated_at: str
+    turns: list[TurnOut]
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "degraded"]
+    demo_mode: bool
+    components: dict[str, dict[str, Any]]

@@ -1,0 +1,171 @@
+"""Benchmark: /api/chat throughput and latency under bounded concurrent load on loopback.
+
+Starts `uvicorn app:build_app --factory --workers N` on a free 127.0.0.1 port with a fresh data
+directory (demo mode, no LLM), waits for /healthz, sends a warm-up, then `--requests` chats from
+`--concurrency` concurrent clients (httpx.AsyncClient), cycling over demo accounts and
+check-backed questions (each request a new conversation). Prints answers/s, p50/p95/p99 and the
+server's resident memory (parent + workers). Target on a 2-core machine: ≥ 100 answers/s,
+p95 ≤ 150 ms.
+
+    python bench/api.py [--workers 2] [--concurrency 16] [--requests 2000] [--stream]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = [
+    ("demo-overdue", "有额度为什么借不出来"),
+    ("demo-healthy", "我现在最多能借多少"),
+    ("demo-below-minimum", "我想借300为什么不行"),
+    ("demo-late-posting", "还款了额度怎么没恢复"),
+    ("demo-closed", "借呗被关闭了"),
+    ("demo-increase-cooldown", "为什么提额失败"),
+    ("demo-multi", "为什么借不出来5000"),
+    ("demo-healthy-en", "Why can't I borrow 5000?"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_pids(pid: int) -> list[int]:
+    """`pid` and its child processes (the uvicorn workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [pid, *(int(p) for p in children.read_text().split())] if children.exists() else [pid]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the server processes (Linux /proc)."""
+    total = 0
+    for p in server_pids(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of `pid` and its children, in MB (Linux /proc)."""
+    total_kb = 0
+    for p in server_pids(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kb += int(line.split()[1])
+        except FileNotFoundError:
+            continue
+    return total_kb / 1024
+
+
+def start_server(port: int, workers: int, data_dir: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "LIMIT_ASSISTANT_DATA_DIR": data_dir, "LIMIT_ASSISTANT_EMBEDDER": "hashing",
+           "LIMIT_ASSISTANT_RATE_LIMIT": "1000000/minute", "PYTHONPATH": str(ROOT)}
+    for key in ("LIMIT_ASSISTANT_SECRET", "LIMIT_ASSISTANT_LLM", "LIMIT_ASSISTANT_DATABASE_URL"):
+        env.pop(key, None)
+    command = [sys.executable, "-m", "uvicorn", "app:build_app", "--factory", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
+async def wait_ready(client: httpx.AsyncClient, server: subprocess.Popen[bytes], timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"server exited with {server.returncode}")
+        try:
+            if (await client.get("/healthz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.5)
+    raise SystemExit("server did not become ready")
+
+
+async def one_chat(client: httpx.AsyncClient, index: int, stream: bool) -> float:
+    account_id, message = QUESTIONS[index % len(QUESTIONS)]
+    headers = {"Accept": "text/event-stream"} if stream else {}
+    started = time.perf_counter()
+    response = await client.post("/api/chat", json={"message": message, "account_id": account_id}, headers=headers)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200 or (stream and "event: done" not in response.text):
+        raise RuntimeError(f"request {index}: HTTP {response.status_code} {response.text[:200]}")
+    return elapsed
+
+
+async def load(client: httpx.AsyncClient, requests: int, concurrency: int, stream: bool) -> tuple[list[float], float]:
+    latencies: list[float] = []
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(requests):
+        queue.put_nowait(i)
+
+    async def worker() -> None:
+        while not queue.empty():
+            latencies.append(await one_chat(client, queue.get_nowait(), stream))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, time.perf_counter() - started
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def main(args: argparse.Namespace) -> None:
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="la-bench-") as data_dir:
+        server = start_server(port, args.workers, data_dir)
+        try:
+            limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60, limits=limits) as client:
+                await wait_ready(client, server)
+                await load(client, args.warmup, args.concurrency, args.stream)
+                rss_before, cpu_before, client_before = rss_mb(server.pid), cpu_seconds(server.pid), time.process_time()
+                latencies, wall = await load(client, args.requests, args.concurrency, args.stream)
+                rss_after, cpu_used = rss_mb(server.pid), cpu_seconds(server.pid) - cpu_before
+                client_used = time.process_time() - client_before
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    ms = [1000 * x for x in latencies]
+    print(f"/api/chat{' (SSE)' if args.stream else ''}: {args.requests} answers, {args.workers} workers, "
+          f"concurrency {args.concurrency}, {os.cpu_count()} CPUs")
+    print(f"  throughput   {args.requests / wall:7.1f} answers/s   (target >= 100)")
+    print(f"  latency p50  {percentile(ms, 0.50):7.1f} ms")
+    print(f"  latency p95  {percentile(ms, 0.95):7.1f} ms          (target <= 150)")
+    print(f"  latency p99  {percentile(ms, 0.99):7.1f} ms   mean {statistics.fmean(ms):.1f} ms")
+    cpu_ms = 1000 * cpu_used / args.requests
+    print(f"  server CPU   {cpu_ms:7.1f} ms per answer → at most {1000 * (os.cpu_count() or 1) / cpu_ms:.0f} answers/s "
+          f"on {os.cpu_count()} idle cores; load client CPU {1000 * client_used / args.requests:.1f} ms per answer")
+    print(f"  machine      load average {os.getloadavg()[0]:.1f} at the end (other processes share the cores)")
+    print(f"  server RSS   {rss_before:7.1f} MB after warm-up, {rss_after:.1f} MB after the run (parent + workers)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--stream", action="store_true", help="ask for Server-Sent Events")
+    asyncio.run(main(parser.parse_args()))
