@@ -1,0 +1,41 @@
+"""CI floor: the whole public suite (eval/cases/*.jsonl) must not fall below today's figures.
+
+Floors sit just under the figures measured when the suite was written (see docs/EVALUATING.md);
+raise them as the product improves so quality can only go up. Uses the shipped embedder, so the
+first run builds the knowledge index in the temp data dir (a minute or two).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.evaluation.conftest import PUBLIC_CASES
+
+# Measured 2026-11-23 (deterministic mode, 382 cases): overall 0.963, intent 0.976,
+# reason_codes/next_steps 0.995, cite_sections 0.969, must_mention 0.969, must_not_mention 0.941
+# (16/17), handoff 0.998, refused 1.0; false refusals 0, citation precision 1.0.
+FLOORS = {
+    "pass_rate": 0.95,
+    "pass_rate_intent": 0.965,
+    "pass_rate_reason_codes": 0.99,
+    "pass_rate_next_steps": 0.99,
+    "pass_rate_cite_sections": 0.95,
+    "pass_rate_must_mention": 0.95,
+    "pass_rate_must_not_mention": 0.94,
+    "pass_rate_handoff": 0.99,
+    "pass_rate_refused": 1.0,
+}
+
+
+@pytest.mark.slow
+def test_public_suite_stays_above_the_floor(tmp_path: Path) -> None:
+    from assistant.evaluation import EvalOptions, evaluate
+
+    summary = evaluate(PUBLIC_CASES, EvalOptions(out=tmp_path / "run", workers=4))
+    assert summary["errors"] == 0
+    below = {key: (summary[key], floor) for key, floor in FLOORS.items() if (summary[key] or 0) < floor}
+    assert not below, f"below the floor (got, floor): {below}; see {tmp_path / 'run' / 'report.html'}"
+    assert summary["refusal"]["false_refusal_rate"] == 0.0
+    assert summary["citation_precision"]["precision"] >= 0.95
