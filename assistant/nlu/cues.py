@@ -40,6 +40,7 @@ class Cues:
     wrong_decision: re.Pattern[str]
     intent_switches: tuple[tuple[str, re.Pattern[str]], ...]
     account_id: re.Pattern[str]
+    domain_words: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +60,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "follow_up_elliptical",
             "wrong_decision",
             "account_id",
+            "domain_words",
         )
     }
     return Cues(
@@ -134,6 +136,11 @@ def _is_short(text: str, max_chars: int, max_words: int) -> bool:
 def says_decision_wrong(text: str) -> bool:
     """The user says the automated decision is wrong (the dialogue hands off)."""
     return bool(load_cues().wrong_decision.search(text))
+
+
+def mentions_domain(text: str) -> bool:
+    """Whether the message talks about credit, borrowing, repayment or the assistant's services."""
+    return bool(load_cues().domain_words.search(text))
 
 
 def switched_intent(text: str) -> str | None:

@@ -26,6 +26,8 @@ RULE_CONFIDENCE = 1.0
 # Refusing a customer's real question is costly: without a rule match, the classifier must be
 # this sure before a message is treated as unsafe; otherwise its runner-up wins.
 UNSAFE_MIN_CONFIDENCE = 0.6
+# Below this, a guess for a message without a single domain word is not trusted: out of scope.
+OFF_DOMAIN_MAX_CONFIDENCE = 0.5
 _BORROW_BEFORE = re.compile(
     r"(借|贷|取|要|borrow|draw|take out|take|get|loan of)\s*(个|了|款)?\s*$", re.IGNORECASE
 )
@@ -96,7 +98,9 @@ def _classify(normalized: str) -> tuple[str, float]:
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     best, confidence = ranked[0]
     if best == "unsafe_request" and confidence < UNSAFE_MIN_CONFIDENCE:
-        return ranked[1]
+        best, confidence = ranked[1]
+    if confidence < OFF_DOMAIN_MAX_CONFIDENCE and not cues.mentions_domain(normalized):
+        return "out_of_scope", 1.0 - confidence
     return best, confidence
 
 
