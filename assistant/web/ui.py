@@ -37,6 +37,7 @@ def mount_ui(app: FastAPI, services: Services, path: str = UI_PATH) -> None:
 def _offline_theme() -> gr.themes.Base:
     import gradio as gr
 
-    system_sans = [gr.themes.Font("system-ui"), gr.themes.Font("PingFang SC"),
+    system_sans: list[gr.themes.Font | str] = [gr.themes.Font("system-ui"), gr.themes.Font("PingFang SC"),
                    gr.themes.Font("Noto Sans CJK SC"), "sans-serif"]
-    return gr.themes.Soft(font=system_sans, font_mono=[gr.themes.Font("ui-monospace"), "monospace"])
+    system_mono: list[gr.themes.Font | str] = [gr.themes.Font("ui-monospace"), "monospace"]
+    return gr.themes.Soft(font=system_sans, font_mono=system_mono)

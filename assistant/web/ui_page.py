@@ -58,16 +58,17 @@ class ChatPage:
                 handoff = gr.Button(ui_text(lang, "handoff"), elem_id="la-handoff", size="sm")
                 new_chat = gr.Button(ui_text(lang, "new_chat"), elem_id="la-new", size="sm")
             examples = gr.Dataset(components=[message], samples=[[q] for q in ui_text(lang, "examples")],
-                                  elem_id="la-examples", label=None)
+                                  elem_id="la-examples", label=ui_text(lang, "examples_label"))
 
             blocks.load(self.load_accounts, inputs=[lang_radio], outputs=[account])
-            chat_io = {"inputs": [message, chatbot, state, lang_radio, account], "outputs": [message, chatbot, state]}
-            send.click(self.chat, **chat_io)
-            message.submit(self.chat, **chat_io)
+            chat_in, chat_out = [message, chatbot, state, lang_radio, account], [message, chatbot, state]
+            send.click(self.chat, inputs=chat_in, outputs=chat_out)
+            message.submit(self.chat, inputs=chat_in, outputs=chat_out)
             examples.click(lambda sample: sample[0], inputs=[examples], outputs=[message])
             chatbot.like(self.feedback, inputs=[state, lang_radio], outputs=None)
             handoff.click(self.handoff, inputs=[chatbot, state, lang_radio, account], outputs=[chatbot, state])
             new_chat.click(lambda: ([], _new_state()), outputs=[chatbot, state])
+            chatbot.clear(_new_state, outputs=[state])
             account.change(lambda: ([], _new_state()), outputs=[chatbot, state])
             lang_radio.change(self.relabel, inputs=[lang_radio],
                               outputs=[header, lang_radio, account, chatbot, message, send, handoff, new_chat, examples])
@@ -93,6 +94,10 @@ class ChatPage:
             return
         history = [*history, {"role": "user", "content": text}, {"role": "assistant", "content": ""}]
         state = _for_account(state, account_id)
+        if not self.demo_mode and not request.query_params.get("token"):
+            history[-1] = {"role": "assistant", "content": ui_text(lang, "token_missing")}
+            yield "", history, state
+            return
         yield "", history, state
         body = {"message": text, **self._who(state, account_id)}
         streamed = ""
@@ -154,7 +159,7 @@ class ChatPage:
             gr.update(value=ui_text(lang, "send")),
             gr.update(value=ui_text(lang, "handoff")),
             gr.update(value=ui_text(lang, "new_chat")),
-            gr.update(samples=[[q] for q in ui_text(lang, "examples")]),
+            gr.update(samples=[[q] for q in ui_text(lang, "examples")], label=ui_text(lang, "examples_label")),
         )
 
     # -- helpers -----------------------------------------------------------------------------

@@ -79,12 +79,12 @@ def _steps_block(result: dict[str, Any], checks: list[CheckResult], lang: str) -
             steps.setdefault(step.code, step)
     lines = []
     for code in result.get("next_steps") or list(steps):
-        step = steps.get(code)
-        text = _step_text(code, lang, step)
-        eta = f"（{ui_text(lang, 'eta')} {when(step.eta, lang)}）" if step and step.eta else ""
-        if eta and lang == "en":
-            eta = f" ({ui_text(lang, 'eta')} {when(step.eta, lang)})" if step and step.eta else ""
-        lines.append(f"- {html.escape(text)}{eta}")
+        found = steps.get(code)
+        eta = ""
+        if found is not None and found.eta is not None:
+            label = f"{ui_text(lang, 'eta')} {when(found.eta, lang)}"
+            eta = f" ({label})" if lang == "en" else f"（{label}）"
+        lines.append(f"- {html.escape(_step_text(code, lang, found))}{eta}")
     return _block(ui_text(lang, "next_steps"), lines)
 
 
@@ -94,7 +94,7 @@ def _citations_block(result: dict[str, Any], lang: str) -> str:
     for section in sections:
         title = html.escape(str(section.get("title") or section.get("section_id") or ""))
         text = html.escape(str(section.get("text") or "")).replace("\n", "<br>")
-        items.append(f"<details><summary>📄 {title}</summary><p>{text}</p></details>")
+        items.append(f"<details><summary>{title}</summary><p>{text}</p></details>")
     if not items:
         return ""
     return f"**{ui_text(lang, 'citations')}**\n\n" + "\n".join(items)

@@ -134,8 +134,9 @@
     messages.setAttribute("aria-live", "polite");
 
     var form = el("form", "la-composer");
-    var input = el("textarea", "la-input");
-    input.rows = 1;
+    var input = el("input", "la-input");
+    input.type = "text";
+    input.autocomplete = "off";
     input.placeholder = t.placeholder;
     input.setAttribute("aria-label", t.placeholder);
     input.maxLength = MAX_MESSAGE_CHARS;
@@ -155,12 +156,6 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       submit(input.value);
-    });
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        submit(input.value);
-      }
     });
   }
 
@@ -222,7 +217,7 @@
   }
 
   function renderAll() {
-    if (!state.messages.length) renderMessage({ role: "bot", text: t.welcome });
+    renderMessage({ role: "bot", text: t.welcome });
     state.messages.forEach(renderMessage);
   }
 
