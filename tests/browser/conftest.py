@@ -140,16 +140,6 @@ def serve_host_page(port: int, api_origin: str) -> http.server.ThreadingHTTPServ
     return httpd
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @dataclass
 class RecordedPage:
     """A page with every request URL (and chat request bodies) it made."""

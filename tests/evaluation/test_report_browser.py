@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.evaluation.conftest import overdue_case, write_cases
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.mark.browser
-def test_report_renders_in_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing")
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_report_renders_in_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
     monkeypatch.setenv("LIMIT_ASSISTANT_EMBEDDER", "hashing")
     from assistant.evaluation import EvalOptions, evaluate
 
@@ -24,18 +21,16 @@ def test_report_renders_in_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     out = tmp_path / "run"
     evaluate([path], EvalOptions(out=out))
     requests: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto((out / "report.html").as_uri())
-        widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
-        page.click("details#case-bad > summary")
-        page.click("#case-bad details > summary")  # the check trace
-        failing_text = page.inner_text("#case-bad")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "eval-report.png"), full_page=True)
-        browser.close()
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((out / "report.html").as_uri())
+    widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
+    page.click("details#case-bad > summary")
+    page.click("#case-bad details > summary")  # the check trace
+    failing_text = page.inner_text("#case-bad")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "eval-report.png"), full_page=True)
+    page.close()
     assert len(widths) == 4 and all(w > 100 for w in widths)  # four charts, all decoded
     assert "AGE_INELIGIBLE" in failing_text and "有额度为什么借不出来" in failing_text
     assert "overdue_unpaid" in failing_text  # the check trace is shown
