@@ -1,0 +1,115 @@
+"""Behaviour tests of the assistant (CONTRACT.md sections 3–5) over the shipped demo accounts.
+
+One `Services` for the whole session: a fresh SQLite store in a temporary directory, seeded with
+the demo accounts, the LLM off. The knowledge index (needed by policy questions) is built by the
+first policy question; because that build takes a while, its directory is kept in pytest's
+cache (`.pytest_cache/d/limit_assistant_kb`, inside the repository, never the home directory)
+and reused while the corpus is unchanged. Nothing here needs the network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+
+from assistant.accounts import load_account
+from assistant.dialogue import Turn
+from assistant.models import AskResult
+from assistant.services import Services
+from assistant.settings import Settings
+from tools.snapshot import Platform
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO_FILE = REPO / "assistant" / "store" / "fixtures" / "demo_accounts.json"
+DEMO_ACCOUNTS: list[dict[str, Any]] = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+DEMO_IDS = [a["account_id"] for a in DEMO_ACCOUNTS]
+DEMO_BY_ID = {a["account_id"]: a for a in DEMO_ACCOUNTS}
+
+# Words that would promise an approval (issue 5: never in any answer).
+PROMISE_WORDS = ("保证能", "一定能", "肯定能", "guaranteed", "guarantee")
+
+
+def plain(text: str) -> str:
+    """The answer as the contract's `must_mention` reads it: no thousands separators, no ".00"."""
+    import re
+
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    return re.sub(r"(\d)\.00(?!\d)", r"\1", text)
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Services]:
+    data_dir = _knowledge_dir(request, tmp_path_factory)
+    db_file = tmp_path_factory.mktemp("assistant-store") / "store.sqlite3"
+    saved = {k: v for k, v in os.environ.items() if k.startswith("LIMIT_ASSISTANT_")}
+    for key in saved:
+        del os.environ[key]  # a developer's own configuration must not change what is tested
+    try:
+        settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{db_file}", llm="off", lang="zh")
+        built = Services(settings)
+        yield built
+        built.store.close()
+    finally:
+        os.environ.update(saved)
+
+
+def _knowledge_dir(request: pytest.FixtureRequest, factory: pytest.TempPathFactory) -> Path:
+    cache = getattr(request.config, "cache", None)
+    if cache is None:  # -p no:cacheprovider: build the index in a temporary directory
+        return factory.mktemp("assistant-data")
+    return Path(cache.mkdir("limit_assistant_kb"))
+
+
+class Ask(Protocol):
+    def __call__(self, account_id: str, message: str, *, conversation_id: str | None = None,
+                 at: datetime | None = None, platform: Platform | None = None) -> Turn: ...
+
+
+@pytest.fixture(scope="session")
+def ask(services: Services) -> Ask:
+    """ask(account_id, message, *, conversation_id=None, at=None, platform=None) -> Turn.
+
+    The account comes from the demo store with the platform state stored beside it (funding
+    quota accounts) unless `platform` is given, as the CLI does.
+    """
+
+    def _ask(account_id: str, message: str, *, conversation_id: str | None = None,
+             at: datetime | None = None, platform: Platform | None = None) -> Turn:
+        snapshot, stored_platform = load_account(account_id, services.store)
+        return services.assistant.ask(message, snapshot, platform=platform or stored_platform,
+                                      at=at, conversation_id=conversation_id)
+
+    return _ask
+
+
+@dataclass
+class Chat:
+    """One conversation about one account, turn after turn."""
+
+    ask: Ask
+    account_id: str
+    conversation_id: str | None = None
+
+    def say(self, message: str, **kw: Any) -> AskResult:
+        turn = self.ask(self.account_id, message, conversation_id=self.conversation_id, **kw)
+        self.conversation_id = turn.conversation_id
+        return turn.result
+
+
+@pytest.fixture
+def chat(ask: Ask) -> Any:
+    """chat(account_id) -> Chat; `.say(message)` continues the same conversation."""
+    return lambda account_id: Chat(ask, account_id)
+
+
+@pytest.fixture(scope="session")
+def policy_ready(ask: Ask) -> None:
+    """Build (or load) the knowledge index once, before the policy-question tests time anything."""
+    ask("demo-healthy", "单笔最少借多少")
