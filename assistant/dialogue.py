@@ -34,6 +34,8 @@ log = logging.getLogger("limit_assistant.dialogue")
 
 MAX_MESSAGE_CHARS = 2000
 BORROW_INTENTS = frozenset({"cannot_borrow", "how_much_can_i_borrow"})
+# Intents a classifier may give an opening what-if ("如果我先还1200呢？") that has no thread yet.
+OPENER_REREAD = frozenset({"policy_question", "limit_not_restored", "greeting", "out_of_scope"})
 
 
 class Phraser(Protocol):
@@ -232,7 +234,10 @@ def _resolve_intent(u: Understanding, state: DialogueState) -> str:
     simulated = u.repay_amount is not None or u.repay_all_overdue or u.at is not None
     # "What if I repay first?" / "明天能借吗" opening a conversation ask about this account's
     # borrowing, not about the rules in general.
-    if simulated and state.last_intent is None and u.intent in ("policy_question", "limit_not_restored", "greeting"):
+    if simulated and state.last_intent is None and u.intent in OPENER_REREAD:
+        return "cannot_borrow"
+    # "那3000呢？" after "how much can I borrow": a named amount is a draw to check, not a maximum.
+    if u.intent == "how_much_can_i_borrow" and u.amount is not None:
         return "cannot_borrow"
     return u.intent
 

@@ -186,7 +186,8 @@ class Composer:
             key = ("blocked" if "blocking" in severities else "limited" if "limiting" in severities
                    else "allowed_with_info" if result.reasons else "allowed")
         return text(lang, f"intro.{key}", as_of=when(snapshot.as_of, lang), action_text=action_text,
-                    action_lower=action_text[:1].lower() + action_text[1:])
+                    action_lower=action_text[:1].lower() + action_text[1:],
+                    outcome=templates(lang)["intro"]["outcome"][result.action]).strip()
 
     def _steps_and_appeal(self, reasons: list[Reason], lang: str) -> list[str]:
         steps: dict[str, str] = {}

@@ -99,7 +99,7 @@ def _classify(normalized: str) -> tuple[str, float]:
     best, confidence = ranked[0]
     if best == "unsafe_request" and confidence < UNSAFE_MIN_CONFIDENCE:
         best, confidence = ranked[1]
-    if confidence < OFF_DOMAIN_MAX_CONFIDENCE and not cues.mentions_domain(normalized):
+    if confidence < OFF_DOMAIN_MAX_CONFIDENCE and not cues.mentions_domain(normalized) and not find_amounts(normalized):
         return "out_of_scope", 1.0 - confidence
     return best, confidence
 

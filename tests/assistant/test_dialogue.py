@@ -60,10 +60,8 @@ def test_follow_up_keeps_the_account(chat):
     ("demo-increase-cooldown", "为什么提额失败", "什么时候能好？", "limit_increase", "12月5日"),
     ("demo-pending-transfer", "I repaid but my limit hasn't come back", "when will it be back?",
      "limit_not_restored", "23 Nov"),
-    pytest.param("demo-increase-cooldown", "Why can't I get a limit increase?", "when can I try again?",
-                 "limit_increase", "5 Dec", marks=pytest.mark.xfail(strict=True, reason=(
-                     "product bug: English follow-up 'when can I try again?' after a limit_increase "
-                     "turn is classified cannot_borrow; the intent is lost"))),
+    ("demo-increase-cooldown", "Why can't I get a limit increase?", "when can I try again?",
+     "limit_increase", "5 Dec"),
 ])
 def test_when_follow_up_keeps_the_intent_and_gives_the_time(chat, account, opening, follow_up, intent, fact):
     c = chat(account)
@@ -81,9 +79,6 @@ def test_what_follow_up_keeps_the_thread(chat):
     assert result.next_steps == ["REPAY_OVERDUE"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "product bug: '那3000呢？' after a how_much_can_i_borrow turn ignores the amount and repeats "
-    "the maximum; the user's 3,000 is never answered"))
 def test_new_amount_after_how_much_is_answered(chat):
     c = chat("demo-healthy")
     c.say("我现在最多能借多少")
@@ -115,9 +110,7 @@ def test_language_follows_the_user_within_one_conversation(chat):
 
 @pytest.mark.parametrize("follow_up", [
     "3000", "¥3000",
-    pytest.param("3000?", marks=pytest.mark.xfail(strict=True, reason=(
-        "product bug (since NLU commit c840873): a bare amount with a question mark in a cannot_borrow "
-        "thread is read as an off-domain guess and answered out_of_scope; '3000' alone works"))),
+    "3000?",
 ])
 def test_a_message_without_language_signal_keeps_the_conversation_language(chat, follow_up):
     c = chat("demo-small-limit")
@@ -186,10 +179,6 @@ def test_what_if_a_partial_repayment_says_what_remains(ask):
     assert "700" in result.answer  # 1,200 − 500 still overdue
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "product bug: '如果我先还1200呢？' (the issue's own what-if example) opening a conversation is "
-    "classified out_of_scope; dialogue._resolve_intent does not turn an out_of_scope reading with a "
-    "repay assumption into cannot_borrow"))
 @pytest.mark.parametrize("question", ["如果我先还1200呢？", "如果我先还500呢？"])
 def test_what_if_i_repay_an_amount_first_opening_a_conversation(ask, question):
     result = ask("demo-overdue", question).result

@@ -28,10 +28,7 @@ ROWS = [
 ]
 
 
-KNOWN_BUGS = {
-    "多少岁可以借款": "product bug (since NLU commit c840873): the general age-rule question is classified "
-                     "how_much_can_i_borrow and answered with the account's maximum, not the 18–60 rule",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(("question", "lang", "section", "facts"), [
@@ -52,9 +49,6 @@ def test_policy_question_is_answered_from_the_cited_section(ask, question, lang,
     assert result.citations[0].title in result.answer  # the answer names the section it quotes
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "product bug: a general rule question ('提额申请要间隔多久') is classified limit_increase and "
-    "answered with the account's check, which never states the 30-day rule"))
 def test_general_question_about_the_increase_cooldown_is_a_policy_question(ask):
     result = ask("demo-healthy", "提额申请要间隔多久").result
     assert result.intent == "policy_question"
