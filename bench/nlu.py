@@ -1,6 +1,6 @@
 """Benchmark of message understanding: prints figures, asserts nothing.
 
-    python bench/nlu.py [--afqmc /work/shared/datasets/afqmc/train.csv] [--errors]
+    python bench/nlu.py [--afqmc ../shared/datasets/afqmc/train.csv] [--errors]
 
 Reports: accuracy, per-language accuracy and per-intent F1 on the held-out split
 (assistant/nlu/data/intents_test.jsonl, never used for training); accuracy on hand-labelled real
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DEFAULT_AFQMC = Path("/work/shared/datasets/afqmc/train.csv")
+DEFAULT_AFQMC = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "afqmc" / "train.csv"
 
 
 def _percentile(values: list[float], share: float) -> float:

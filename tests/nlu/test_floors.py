@@ -11,7 +11,8 @@ from assistant.nlu.classifier import DATA_DIR, TRAIN_FILE, load_examples
 from assistant.nlu.evaluation import evaluate_intents, load_afqmc_pairs, paraphrase_consistency
 from assistant.nlu.model import INTENTS
 
-AFQMC = Path("/work/shared/datasets/afqmc/train.csv")
+# The shared datasets sit beside the repository (../shared), as on every machine and in CI.
+AFQMC = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "afqmc" / "train.csv"
 HELD_OUT_FLOOR = 0.90
 PER_INTENT_F1_FLOOR = 0.75
 AFQMC_CONSISTENCY_FLOOR = 0.70
