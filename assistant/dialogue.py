@@ -96,7 +96,7 @@ class Assistant:
             # The LLM may only re-phrase; it returns this deterministic result unless its own
             # answer passes the grounding verifier (reason codes and steps are never its own).
             result = self.phraser.phrase(text, result)
-        seq = self._persist(conversation_id, text, understanding, result, state)
+        seq = self._persist(conversation_id, text, result, state)
         return Turn(result=result, conversation_id=conversation_id, seq=seq)
 
     # -- routing -----------------------------------------------------------------------------
@@ -201,8 +201,7 @@ class Assistant:
                                 result=check.to_data(), policy_version=check.policy_version,
                                 conversation_id=conversation_id)
 
-    def _persist(self, conversation_id: str, text: str, u: Understanding, result: AskResult,
-                 state: DialogueState) -> int:
+    def _persist(self, conversation_id: str, text: str, result: AskResult, state: DialogueState) -> int:
         turn = TurnRecord(
             user_text=mask_pii(text),
             intent=result.intent,
@@ -216,13 +215,20 @@ class Assistant:
             refused=result.refused,
         )
         seq = self.store.conversations.add_turn(conversation_id, turn)
-        if result.intent not in ("unsafe_request", "greeting", "out_of_scope"):
-            state = DialogueState(last_intent=result.intent, amount=result.slots.get("amount") or state.amount
-                                  if result.intent in BORROW_INTENTS else None, lang=result.lang)
-        else:
-            state = DialogueState(last_intent=state.last_intent, amount=state.amount, lang=result.lang)
-        self.store.conversations.update_state(conversation_id, state.to_dict())
+        self.store.conversations.update_state(conversation_id, _next_state(result, state).to_dict())
         return seq
+
+
+# Turns that don't move the thread: a follow-up after them still refers to the turn before.
+THREAD_NEUTRAL = frozenset({"unsafe_request", "greeting", "out_of_scope"})
+
+
+def _next_state(result: AskResult, state: DialogueState) -> DialogueState:
+    """What the next turn inherits: the intent and, in a borrowing thread, the amount."""
+    if result.intent in THREAD_NEUTRAL:
+        return DialogueState(last_intent=state.last_intent, amount=state.amount, lang=result.lang)
+    amount = (result.slots.get("amount") or state.amount) if result.intent in BORROW_INTENTS else None
+    return DialogueState(last_intent=result.intent, amount=amount, lang=result.lang)
 
 
 def _resolve_intent(u: Understanding, state: DialogueState) -> str:
