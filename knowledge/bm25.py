@@ -19,15 +19,10 @@ _KEEP = re.compile(r"[\w\u3400-\u9fff]")
 
 # Function words that only add noise to lexical matching; kept short on purpose.
 ZH_STOPWORDS = frozenset(
-    "的 了 吗 呢 吧 啊 呀 么 嘛 是 我 你 他 她 它 我们 你们 在 和 与 及 或 就 都 也 还是 这 那 "
-    "这个 那个 一个 有 没 会 能 要 把 被 让 给 为 对 从 到 请问 一下 怎么 怎么办 什么 为什么 "
-    "如何 多少 几 哪 哪些 可以 吗？ ，".split()
+    ["的", "了", "吗", "呢", "吧", "啊", "呀", "么", "嘛", "是", "我", "你", "他", "她", "它", "我们", "你们", "在", "和", "与", "及", "或", "就", "都", "也", "还是", "这", "那", "这个", "那个", "一个", "有", "没", "会", "能", "要", "把", "被", "让", "给", "为", "对", "从", "到", "请问", "一下", "怎么", "怎么办", "什么", "为什么", "如何", "多少", "几", "哪", "哪些", "可以", "吗？", "，"]
 )
 EN_STOPWORDS = frozenset(
-    "a an the and or of to in on at for from by with is are was were be been am do does did "
-    "i me my we our you your it its this that these those there here what why how when which "
-    "who whom can could would should will shall may might must not no if then than so as "
-    "about into over after before up down out just please".split()
+    ["a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "from", "by", "with", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "i", "me", "my", "we", "our", "you", "your", "it", "its", "this", "that", "these", "those", "there", "here", "what", "why", "how", "when", "which", "who", "whom", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "not", "no", "if", "then", "than", "so", "as", "about", "into", "over", "after", "before", "up", "down", "out", "just", "please"]
 )
 
 

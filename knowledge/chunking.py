@@ -60,7 +60,7 @@ class Chunk(BaseModel):
 
 def content_hash(title_path: str, text: str) -> str:
     """Stable hash of what an embedding is computed from."""
-    return hashlib.sha256(f"{title_path}\n{text}".encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(f"{title_path}\n{text}".encode()).hexdigest()[:32]
 
 
 def _pieces(text: str) -> list[str]:

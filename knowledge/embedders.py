@@ -12,6 +12,7 @@ every question. Heavy imports happen inside the back-ends, so importing this mod
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import threading
@@ -108,7 +109,7 @@ class SentenceTransformerEmbedder:
             ) from None
         try:
             self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        except Exception as exc:  # the library raises many types for a bad directory
+        except Exception as exc:  # noqa: BLE001 — the library raises many types for a bad directory
             raise ConfigError(f"cannot load sentence-transformers model from {path}: {exc}") from None
         self.name = f"{ST_PREFIX}{path}"
         self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
@@ -139,7 +140,7 @@ class HashingEmbedder:
 
     def _vector(self, text: str) -> np.ndarray:
         tokens = _TOKEN.findall(text.lower())
-        features = tokens + [a + b for a, b in zip(tokens, tokens[1:])]
+        features = tokens + [a + b for a, b in itertools.pairwise(tokens)]
         vector = np.zeros(self.dim, dtype=np.float32)
         for feature in features:
             digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
@@ -183,7 +184,7 @@ def _build(name: str) -> Embedder:
         raise ConfigError(
             f"unknown embedder {name!r}; use one of: {', '.join(known_embedders())}"
         )
-    return factory()  # type: ignore[no-any-return]
+    return factory()  # type: ignore[no-any-return,return-value]
 
 
 def get_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -130,12 +129,12 @@ def index_lock(settings: Settings) -> Iterator[None]:
             import msvcrt
 
             handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
             try:
                 yield
             finally:
                 handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
             return
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
@@ -154,7 +153,7 @@ def open_store(settings: Settings, embedder: Embedder) -> VectorStore:
         return VectorStore(open_client(settings), embedder)
     except ServiceUnavailable:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         if settings.chroma_url:
             raise ServiceUnavailable(f"Chroma server {settings.chroma_url}: {exc}") from None
         log.warning("local Chroma index at %s is unreadable (%s); recreating it", settings.chroma_dir, exc)
@@ -205,7 +204,7 @@ def _new_manifest(store: VectorStore, settings: Settings, corpus: Corpus, state:
         target=target_label(settings),
         fingerprint=corpus.fingerprint,
         chunks=len(corpus.chunks),
-        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
 
 

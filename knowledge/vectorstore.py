@@ -57,7 +57,7 @@ def embedding_function_class() -> type:
             return {"embedder": self.embedder.name}
 
         @staticmethod
-        def build_from_config(config: dict[str, Any]) -> "LimitAssistantEmbeddingFunction":
+        def build_from_config(config: dict[str, Any]) -> LimitAssistantEmbeddingFunction:
             return LimitAssistantEmbeddingFunction(get_embedder(config["embedder"]))
 
     register_embedding_function(LimitAssistantEmbeddingFunction)
@@ -70,12 +70,12 @@ def collection_name(embedder: Embedder) -> str:
     return f"kb-{slug}-{embedder.dim}"
 
 
-def target_label(settings: "Settings") -> str:
+def target_label(settings: Settings) -> str:
     """Where the index lives, for messages and the manifest."""
     return settings.chroma_url or str(settings.chroma_dir)
 
 
-def open_client(settings: "Settings") -> Any:
+def open_client(settings: Settings) -> Any:
     """A Chroma client for the settings; an unreachable server is `ServiceUnavailable`."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -95,7 +95,7 @@ def open_client(settings: "Settings") -> Any:
             settings=chroma_settings,
         )
         client.heartbeat()
-    except Exception as exc:  # connection refused, DNS, TLS: all mean "not reachable now"
+    except Exception as exc:  # noqa: BLE001 — connection refused, DNS, TLS: all mean "not reachable now"
         raise ServiceUnavailable(f"Chroma server {settings.chroma_url} is not reachable ({exc})") from None
     return client
 
@@ -157,7 +157,7 @@ class VectorStore:
         """Drop and recreate the collection (a rebuild)."""
         try:
             self.client.delete_collection(self.name)
-        except Exception:  # not there: nothing to drop
+        except Exception:  # noqa: BLE001 — not there: nothing to drop
             log.debug("collection %s did not exist", self.name)
         self._collection = self._open()
 

@@ -3,8 +3,6 @@ retrieved for a query, best first (CONTRACT.md section 5)."""
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from assistant.cli._app import app, handle_errors, print_json
@@ -17,7 +15,7 @@ from assistant.settings import load_settings
 def search(
     query: str = typer.Argument(..., help="What to look for, in Chinese or English."),
     k: int = typer.Option(5, "--k", help="How many sections to return."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="zh | en (default: the query's language)."),
+    lang: str | None = typer.Option(None, "--lang", help="zh | en (default: the query's language)."),
     as_json: bool = typer.Option(False, "--json", help="Print [{doc_id, section_id, title, text, score}]."),
 ) -> None:
     """Search the policy documents (builds the index on first use)."""
