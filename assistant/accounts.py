@@ -37,7 +37,12 @@ def read_json_file(path: Path, what: str) -> Any:
 
 
 def looks_like_path(ref: str) -> bool:
-    return ref.endswith(".json") or "/" in ref or "\\" in ref or Path(ref).is_file()
+    if ref.endswith(".json") or "/" in ref or "\\" in ref:
+        return True
+    try:
+        return Path(ref).is_file()
+    except (OSError, ValueError):  # a name too long or with a NUL is no file: an account id
+        return False
 
 
 def load_account(ref: str, store: Store | None) -> tuple[Snapshot, Platform | None]:

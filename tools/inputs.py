@@ -18,8 +18,18 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_REQUEST_AMOUNT = Decimal(1000000000000)
 
 
+# Request and snapshot times outside these years are typos or attacks, and near year 1 or 9999
+# the calendar arithmetic (next midnight, +30 days) would overflow.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
 def to_local(moment: datetime) -> datetime:
-    """The same instant in Asia/Shanghai; a naive datetime is read as Shanghai time."""
+    """The same instant in Asia/Shanghai; a naive datetime is read as Shanghai time.
+
+    Raises ValueError for a year outside 1900–2200.
+    """
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
     if moment.tzinfo is None:
         return moment.replace(tzinfo=SHANGHAI)
     return moment.astimezone(SHANGHAI)
@@ -52,14 +62,18 @@ def parse_amount(value: Any, field: str = "amount") -> Decimal:
 def parse_time(value: Any, field: str = "at") -> datetime:
     """An ISO 8601 date-time (or date) as an aware Asia/Shanghai datetime."""
     if isinstance(value, datetime):
-        return to_local(value)
-    if isinstance(value, date):
-        return local_midnight(value)
-    text = str(value).strip()
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time(0, 0))
+    else:
+        text = str(value).strip()
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise UserInputError(
+                f"{field}: cannot read time {text[:40]!r}; use ISO 8601 like 2026-11-20T10:00:00+08:00"
+            ) from None
     try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise UserInputError(
-            f"{field}: cannot read time {text[:40]!r}; use ISO 8601 like 2026-11-20T10:00:00+08:00"
-        ) from None
-    return to_local(parsed)
+        return to_local(parsed)
+    except (ValueError, OverflowError) as exc:
+        raise UserInputError(f"{field}: {exc}") from None

@@ -21,12 +21,22 @@ from pydantic import (
 )
 
 from tools.errors import UserInputError
-from tools.inputs import to_local
+from tools.inputs import EARLIEST_YEAR, LATEST_YEAR, to_local
 
 # Yuan with at most two decimals (fen), as the contract fixes money.
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, decimal_places=2)]
 Count = Annotated[int, Field(ge=0)]
 LocalDatetime = Annotated[datetime, AfterValidator(to_local)]
+
+
+def _plausible_year(day: date) -> date:
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return day
+
+
+# A date the engine does arithmetic on (opened_at + 90 days); an ID expiry may be 9999-12-31.
+PlausibleDate = Annotated[date, AfterValidator(_plausible_year)]
 
 
 class _Model(BaseModel):
@@ -129,7 +139,7 @@ class Snapshot(_Model):
     credit: Credit = Credit()
     limit_history: tuple[LimitChange, ...] = ()
     limit_increase: LimitIncrease = LimitIncrease()
-    opened_at: date | None = None
+    opened_at: PlausibleDate | None = None
 
 
 class MaintenanceWindow(_Model):

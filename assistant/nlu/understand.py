@@ -28,6 +28,7 @@ RULE_CONFIDENCE = 1.0
 UNSAFE_MIN_CONFIDENCE = 0.6
 # Below this, a guess for a message without a single domain word is not trusted: out of scope.
 OFF_DOMAIN_MAX_CONFIDENCE = 0.5
+CARD_NUMBER_FLOOR = Decimal(10) ** 12
 _BORROW_BEFORE = re.compile(
     r"(借|贷|取|要|borrow|draw|take out|take|get|loan of)\s*(个|了|款)?\s*$", re.IGNORECASE
 )
@@ -109,7 +110,8 @@ def _draw_amount(normalized: str, mentions: list[AmountMention]) -> Decimal | No
 
     "我额度还有一万多，为什么借5000借不出来" → 5000, not 10000.
     """
-    draws = [m for m in mentions if not m.is_repayment]
+    # A 13+ digit figure is a card or account number, never a draw (and must not be echoed).
+    draws = [m for m in mentions if not m.is_repayment and m.value < CARD_NUMBER_FLOOR]
     after_verb = [
         m for m in draws if _BORROW_BEFORE.search(normalized[max(0, m.start - 6) : m.start])
     ]

@@ -55,6 +55,8 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> E
     options: dict[str, Any] = {
         "json_serializer": jsoncodec.dumps,
         "json_deserializer": jsoncodec.loads,
+        # Statement parameters carry customers' messages: keep them out of logs and errors.
+        "hide_parameters": True,
     }
     backend = parsed.get_backend_name()
     if backend == "sqlite":

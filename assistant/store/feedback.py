@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import UserInputError
+from assistant.store.masking import mask_pii
 from assistant.store.errors import NotFoundError
 from assistant.store.records import FeedbackRecord
 from assistant.store.schema import Feedback, Turn, utcnow
@@ -37,7 +38,8 @@ class FeedbackRepository:
             "conversation_id": conversation_id,
             "turn_seq": turn_seq,
             "rating": rating,
-            "comment": comment,
+            # Customers type card and phone numbers into complaints: never store them in clear.
+            "comment": mask_pii(comment) if comment is not None else None,
             "created_at": now,
             "updated_at": now,
         }

@@ -30,7 +30,7 @@ from tools.inputs import parse_amount, parse_time
 from tools.result import jsonable
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse} for status in (401, 403, 404, 413, 422, 429, 503)
+    status: {"model": ErrorResponse} for status in (400, 401, 403, 404, 413, 422, 429, 503)
 }
 HANDOFF_MESSAGE = {"zh": "转人工", "en": "I want to talk to a person"}
 

@@ -171,8 +171,6 @@ def test_random_bytes_are_4xx_json(secure_client: TestClient, body: bytes, conte
 
 @pytest.mark.parametrize("at", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59+08:00"])
 @pytest.mark.parametrize("path", ["/api/chat", "/api/check"])
-@pytest.mark.xfail(strict=True, reason="product bug: a request time near year 1 or 9999 is a 500 "
-                                       "(OverflowError in tools/inputs.py to_local / the engine's date arithmetic)")
 def test_request_time_at_the_calendar_edges_is_422(secure_client: TestClient, path: str, at: str) -> None:
     body = {"account_id": OWNER, "at": at, "message": "为什么借不出来", "action": "borrow"}
     response = secure_client.post(path, json=body, headers=bearer(API_KEY))

@@ -126,8 +126,5 @@ LONG_ACCOUNT_REF = "a" * 300  # longer than a file name may be: Path.is_file() r
     ["check", LONG_ACCOUNT_REF, "--action", "borrow"],
     ["ask", LONG_ACCOUNT_REF, "为什么借不出来"],
 ])
-@pytest.mark.xfail(strict=True, reason="product bug: an ACCOUNT argument over 255 bytes exits 1 'internal error "
-                                       "(OSError)': assistant/accounts.py looks_like_path() calls Path.is_file(), "
-                                       "which raises ENAMETOOLONG")
 def test_an_overlong_account_reference_is_a_user_error(runner: CliRunner, command: list[str]) -> None:
     invoke(runner, command)

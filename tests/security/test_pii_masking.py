@@ -136,10 +136,6 @@ def test_debug_logs_of_a_chat_and_handoff_mask_personal_numbers(pii_deployment, 
     assert not logs.leaks(secret)
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: a feedback comment is stored unmasked (assistant/store/feedback.py "
-                                       "FeedbackRepository.add, unlike turns' user_text), so DEBUG logs (SQLAlchemy "
-                                       "statement parameters) carry the raw ID/phone/card number; mask_pii the comment "
-                                       "before storing it (and consider hide_parameters=True on the engine)")
 @pytest.mark.parametrize(("message", "secret"), PERSONAL_NUMBERS[:3], ids=IDS[:3])
 def test_debug_logs_of_a_feedback_comment_mask_personal_numbers(pii_deployment, caplog, message, secret) -> None:
     _, client, _ = pii_deployment
@@ -149,8 +145,6 @@ def test_debug_logs_of_a_feedback_comment_mask_personal_numbers(pii_deployment, 
     assert not logs.leaks(secret)
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: feedback comments are stored with personal numbers unmasked "
-                                       "(assistant/store/feedback.py FeedbackRepository.add)")
 def test_a_stored_feedback_comment_is_masked(pii_deployment) -> None:
     services, client, _ = pii_deployment
     conversation_id = type_in_chat(client, "为什么借不出来")
@@ -181,11 +175,6 @@ def test_export_masks_personal_numbers(pii_deployment, knowledge_dir: Path, tmp_
     assert not unmasked(exported, [secret for _, secret in PERSONAL_NUMBERS])
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: a card number typed as an amount (我想借6222021234567890123元) is read "
-                                       "as a draw amount and echoed as 6,222,021,234,567,890,123 in the stored answer and "
-                                       "the check facts; mask_pii misses the comma-grouped form, so the export shows every "
-                                       "digit (assistant/nlu/understand.py _draw_amount takes any size; cap it at "
-                                       "tools.inputs.MAX_REQUEST_AMOUNT or treat 13-19 digit runs as PII)")
 @pytest.mark.parametrize("fmt", ["jsonl"])
 def test_export_masks_a_card_number_typed_as_an_amount(tmp_path_factory, knowledge_dir: Path, tmp_path: Path,
                                                        fmt: str) -> None:

@@ -96,9 +96,6 @@ def test_every_operation_conforms_and_never_5xx(case) -> None:  # type: ignore[n
     tried(f"status:schemathesis {response.status_code}")  # a tally, not an input
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: a JSON body that is not UTF-8 is answered 400 'bad_request', a "
-                                       "status /openapi.json does not document (assistant/web/api.py ERRORS lists "
-                                       "401 403 404 413 422 429 503); document 400 or map it to 422 invalid_request")
 @pytest.mark.parametrize("path", ["/api/chat", "/api/check", "/api/feedback", "/api/handoff", "/v1/chat/completions"])
 def test_a_body_that_is_not_utf8_gets_a_documented_status(server_url: str, path: str) -> None:
     tried("http:non-utf8-body")
