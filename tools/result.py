@@ -17,12 +17,13 @@ class _Result(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-# Steps, reasons and trace entries are plain frozen dataclasses: a check builds ~30 of them, and
-# pydantic model construction was most of the engine's time (bench/engine.py). CheckResult stays
-# a pydantic model, so the API schema and serialisation still cover them.
+# Steps, reasons and trace entries are plain slotted dataclasses: a check builds ~30 of them, and
+# pydantic model construction (then frozen dataclasses' __setattr__) was most of the engine's
+# time (bench/engine.py). Treat them as immutable. CheckResult stays a pydantic model, so the API
+# schema and serialisation still cover them.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NextStep:
     code: str
     text: Texts
@@ -30,7 +31,7 @@ class NextStep:
     self_service: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Reason:
     code: str
     severity: Severity
@@ -39,7 +40,7 @@ class Reason:
     next_steps: list[NextStep]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TraceEntry:
     rule: str
     inputs: dict[str, Any]

@@ -29,7 +29,7 @@ class Context:
     today: date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finding:
     code: str
     facts: dict[str, Any]
@@ -38,7 +38,7 @@ class Finding:
     etas: dict[str, datetime] = field(default_factory=dict)  # step code -> eta
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Outcome:
     inputs: dict[str, Any]
     finding: Finding | None = None
