@@ -96,7 +96,7 @@ class Assistant:
             # The LLM may only re-phrase; it returns this deterministic result unless its own
             # answer passes the grounding verifier (reason codes and steps are never its own).
             result = self.phraser.phrase(text, result)
-        seq = self._persist(conversation_id, text, result, state)
+        seq = self._persist(conversation_id, text, result, state, snapshot)
         return Turn(result=result, conversation_id=conversation_id, seq=seq)
 
     # -- routing -----------------------------------------------------------------------------
@@ -114,7 +114,6 @@ class Assistant:
         assert action is not None  # every remaining intent runs a check (INTENT_CHECK)
         amount = self._amount(u, intent, state)
         check = run_check(snapshot, action, amount=amount, at=at, platform=platform, policy=self.policy)
-        self._audit(snapshot, check, amount, at, conversation_id)
         if intent == "appeal_or_human":
             return self._handoff(check, snapshot, lang, conversation_id, intent)
         assumption = _assumption(u, check.checked_at)
@@ -194,14 +193,9 @@ class Assistant:
             raise UserInputError("conversation_id: no such conversation for this account")
         return conversation_id, DialogueState.from_dict(record.state)
 
-    def _audit(self, snapshot: Snapshot, check: CheckResult, amount: Decimal | None,
-               at: datetime | None, conversation_id: str) -> None:
-        request = {"amount": _str(amount), "at": at.isoformat() if at else None, "as_of": snapshot.as_of.isoformat()}
-        self.store.audit.record(account_id=snapshot.account_id, action=check.action, request=request,
-                                result=check.to_data(), policy_version=check.policy_version,
-                                conversation_id=conversation_id)
-
-    def _persist(self, conversation_id: str, text: str, result: AskResult, state: DialogueState) -> int:
+    def _persist(self, conversation_id: str, text: str, result: AskResult, state: DialogueState,
+                 snapshot: Snapshot) -> int:
+        """The turn, the new dialogue state and an audit row per check run: one transaction."""
         turn = TurnRecord(
             user_text=mask_pii(text),
             intent=result.intent,
@@ -214,9 +208,9 @@ class Assistant:
             handoff=result.handoff,
             refused=result.refused,
         )
-        seq = self.store.conversations.add_turn(conversation_id, turn)
-        self.store.conversations.update_state(conversation_id, _next_state(result, state).to_dict())
-        return seq
+        return self.store.conversations.add_turn(
+            conversation_id, turn, state=_next_state(result, state).to_dict(),
+            audits=[_audit_row(snapshot, check, simulated=i > 0) for i, check in enumerate(result.checks)])
 
 
 # Turns that don't move the thread: a follow-up after them still refers to the turn before.
@@ -246,6 +240,17 @@ def _resolve_intent(u: Understanding, state: DialogueState) -> str:
     if u.intent == "how_much_can_i_borrow" and u.amount is not None:
         return "cannot_borrow"
     return u.intent
+
+
+def _audit_row(snapshot: Snapshot, check: CheckResult, *, simulated: bool) -> dict[str, Any]:
+    """An audit entry: the request, the full result with its trace, the policy version.
+
+    A what-if's second check is audited too, marked `simulated`: it ran on a modified copy.
+    """
+    request = {"amount": _str(check.amount), "at": check.checked_at.isoformat(),
+               "as_of": snapshot.as_of.isoformat(), "simulated": simulated}
+    return {"account_id": snapshot.account_id, "action": check.action, "request": request,
+            "result": check.to_data(), "policy_version": check.policy_version}
 
 
 def _validate_message(message: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.errors import UserInputError
 from assistant.store.errors import NotFoundError
 from assistant.store.records import ConversationRecord, StoredTurn, TurnRecord
-from assistant.store.schema import Conversation, Turn, utcnow
+from assistant.store.schema import AuditEntry, Conversation, Turn, utcnow
 from assistant.store.transactions import affected_rows, transaction
 
 # A duplicate seq can only come from a writer that bypassed the row lock below; retrying once
@@ -62,26 +63,45 @@ class ConversationRepository:
             if not changed:
                 raise NotFoundError(f"unknown conversation {conversation_id!r}")
 
-    def add_turn(self, conversation_id: str, turn: TurnRecord) -> int:
-        """Append a turn and return its sequence number (1, 2, …; unique per conversation)."""
+    def add_turn(
+        self,
+        conversation_id: str,
+        turn: TurnRecord,
+        *,
+        state: dict[str, Any] | None = None,
+        audits: Sequence[dict[str, Any]] = (),
+    ) -> int:
+        """Append a turn and return its sequence number (1, 2, …; unique per conversation).
+
+        The turn, the conversation's new dialogue `state` and the `audits` (AuditEntry fields of
+        the checks the turn ran) are written in one transaction: a failure stores none of them,
+        so a retried turn is never stored twice.
+        """
         for attempt in range(SEQ_ATTEMPTS):
             try:
-                return self._insert_turn(conversation_id, turn)
+                return self._insert_turn(conversation_id, turn, state, audits)
             except IntegrityError:
                 if attempt == SEQ_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
 
-    def _insert_turn(self, conversation_id: str, turn: TurnRecord) -> int:
+    def _insert_turn(
+        self,
+        conversation_id: str,
+        turn: TurnRecord,
+        state: dict[str, Any] | None,
+        audits: Sequence[dict[str, Any]],
+    ) -> int:
         with transaction(self._sessions) as session:
             # Touching the conversation row first takes its write lock (a row lock on
             # PostgreSQL, the database write lock on SQLite), so concurrent writers of one
             # conversation queue here and each then reads the latest seq.
+            values: dict[str, Any] = {"updated_at": utcnow()}
+            if state is not None:
+                values["state"] = state
             touched = affected_rows(
                 session.execute(
-                    update(Conversation)
-                    .where(Conversation.id == conversation_id)
-                    .values(updated_at=utcnow())
+                    update(Conversation).where(Conversation.id == conversation_id).values(**values)
                 )
             )
             if not touched:
@@ -92,6 +112,9 @@ class ConversationRepository:
             seq = (last or 0) + 1
             fields = turn.model_dump(include=set(TurnRecord.model_fields))
             session.add(Turn(conversation_id=conversation_id, seq=seq, **fields))
+            now = utcnow()
+            for audit in audits:
+                session.add(AuditEntry(conversation_id=conversation_id, created_at=now, **audit))
             session.flush()
             return seq
 

@@ -102,20 +102,12 @@ class FailOnce:
         return self.method(*args, **kwargs)  # type: ignore[operator]
 
 
-PARTIAL_TURN_BUG = (
-    "product bug: Assistant.ask (assistant/dialogue.py) writes one turn in separate transactions "
-    "(audit.record in _answer, then conversations.add_turn and update_state in _persist); when "
-    "the store fails between them the user gets a 503 but the earlier rows stay, so the retry "
-    "stores the {what} twice"
-)
 
-
+# The turn, its audit rows and the dialogue state are one transaction (add_turn): failing it
+# must leave nothing behind, so the retry is stored exactly once.
 @pytest.mark.parametrize(("repository", "method", "what"), [
-    pytest.param("conversations", "add_turn", "audit row",
-                 marks=pytest.mark.xfail(strict=True, reason=PARTIAL_TURN_BUG.format(what="audit row"))),
-    pytest.param("conversations", "update_state", "turn",
-                 marks=pytest.mark.xfail(strict=True, reason=PARTIAL_TURN_BUG.format(what="turn"))),
-], ids=["before-the-turn", "before-the-state"])
+    pytest.param("conversations", "add_turn", "turn or audit row"),
+], ids=["the-turn-transaction"])
 def test_store_failing_half_way_through_a_turn_stores_the_retry_once(
         indexed_dir: Path, repository: str, method: str, what: str, monkeypatch: pytest.MonkeyPatch) -> None:
     deployment = deploy(make_settings(indexed_dir))
