@@ -177,12 +177,16 @@ class Retriever:
         self._stores = self._open_stores(extra, corpus, notify)
         self._load(corpus)
 
-    def _open_stores(
-        self, extra: list[str], corpus: Corpus, notify: Callable[[str], None] | None
-    ) -> dict[str, VectorStore]:
+    def _connect(self, extra: list[str]) -> dict[str, VectorStore]:
         stores = {"dense": open_store(self.settings, get_embedder(self.settings.embedder))}
         if extra:
             stores["use"] = open_store(self.settings, get_embedder(USE_NAME))
+        return stores
+
+    def _open_stores(
+        self, extra: list[str], corpus: Corpus, notify: Callable[[str], None] | None
+    ) -> dict[str, VectorStore]:
+        stores = self._connect(extra)
         if any(store.count() != len(corpus.chunks) for store in stores.values()):
             # The manifest says complete but Chroma disagrees (deleted or damaged store).
             log.warning("knowledge index does not match its manifest; rebuilding")
@@ -192,6 +196,7 @@ class Retriever:
                 notify("the knowledge index was incomplete; rebuilding it")
             summaries = build_index(self.settings, extra_embedders=extra, rebuild=True)
             self.ensure_result = EnsureResult(built=True, summaries=summaries)
+            stores = self._connect(extra)  # the rebuild recreated the collections: reconnect
         return stores
 
     def _load(self, corpus: Corpus) -> None:

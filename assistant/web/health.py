@@ -52,9 +52,24 @@ def index_status(services: Services) -> dict[str, Any]:
 
     settings = services.settings
     corpus = _corpus(settings)
-    fresh = all(is_fresh(settings, e, corpus) for e in index_embedders(settings))
-    return {"status": "ok" if fresh else "missing", "embedder": settings.embedder,
+    embedders = index_embedders(settings)
+    fresh = all(is_fresh(settings, e, corpus) for e in embedders)
+    status = "ok" if fresh and _collections_complete(settings, embedders, len(corpus.chunks)) else "missing"
+    return {"status": status, "embedder": settings.embedder,
             "target": target_label(settings), "chunks": len(corpus.chunks)}
+
+
+def _collections_complete(settings: Settings, embedders: Any, chunks: int) -> bool:
+    """The manifest can outlive the data: look at the collections themselves, read-only.
+
+    A deleted or unreadable store raises or returns a different count; nothing is created.
+    """
+    from knowledge.vectorstore import collection_name, open_client
+
+    if not settings.chroma_url and not (settings.chroma_dir / "chroma.sqlite3").is_file():
+        return False
+    client = open_client(settings)
+    return all(client.get_collection(collection_name(e)).count() == chunks for e in embedders)
 
 
 def llm_status(services: Services) -> dict[str, Any]:
