@@ -16,4 +16,16 @@ class ServiceUnavailable(Exception):
     """A dependency (store, index, LLM) is temporarily unreachable; retrying later may work."""
 
 
-__all__ = ["ConfigError", "ServiceUnavailable", "UserInputError"]
+def is_disk_full(exc: BaseException) -> bool:
+    """A full disk, whether it surfaces as OSError(ENOSPC) or as a database's own message."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    text = str(exc).lower()
+    return "disk is full" in text or "no space left" in text
+
+
+DISK_FULL_MESSAGE = "the data directory's disk is full; free some space and try again"
+
+__all__ = ["DISK_FULL_MESSAGE", "ConfigError", "ServiceUnavailable", "UserInputError", "is_disk_full"]

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from assistant.errors import ServiceUnavailable
+from assistant.errors import DISK_FULL_MESSAGE, ServiceUnavailable, is_disk_full
 from assistant.settings import Settings
 from knowledge.chunking import Chunk, chunk_sections
 from knowledge.corpus import Section, all_sections, load_corpus
@@ -154,6 +154,8 @@ def open_store(settings: Settings, embedder: Embedder) -> VectorStore:
     except ServiceUnavailable:
         raise
     except Exception as exc:  # noqa: BLE001
+        if is_disk_full(exc):  # not corruption: the index is intact, keep it
+            raise ServiceUnavailable(DISK_FULL_MESSAGE) from None
         if settings.chroma_url:
             raise ServiceUnavailable(f"Chroma server {settings.chroma_url}: {exc}") from None
         log.warning("local Chroma index at %s is unreadable (%s); recreating it", settings.chroma_dir, exc)
@@ -288,7 +290,13 @@ def build_index(
     with index_lock(settings):
         for embedder in index_embedders(settings, extra_embedders):
             callback = progress(collection_name(embedder)) if progress else None
-            summaries.append(refresh_collection(settings, embedder, corpus, rebuild=rebuild, progress=callback))
+            try:
+                summaries.append(refresh_collection(settings, embedder, corpus, rebuild=rebuild, progress=callback))
+            except Exception as exc:
+                # The manifest still says "building": the next start rebuilds what this left.
+                if is_disk_full(exc):
+                    raise ServiceUnavailable(DISK_FULL_MESSAGE) from None
+                raise
     return summaries
 
 

@@ -16,7 +16,13 @@ from typing import Any, TypeVar
 
 import typer
 
-from assistant.errors import ConfigError, ServiceUnavailable, UserInputError
+from assistant.errors import (
+    DISK_FULL_MESSAGE,
+    ConfigError,
+    ServiceUnavailable,
+    UserInputError,
+    is_disk_full,
+)
 
 app = typer.Typer(
     name="limit-assistant",
@@ -63,7 +69,9 @@ def handle_errors(command: F) -> F:
             raise fail(f"temporarily unavailable: {exc}", EXIT_UNAVAILABLE) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
-        except Exception as exc:  # noqa: BLE001 — a bug: log it for the operator, one line for the user
+        except Exception as exc:  # noqa: BLE001 — a bug, unless the disk is full
+            if is_disk_full(exc):
+                raise fail(f"temporarily unavailable: {DISK_FULL_MESSAGE}", EXIT_UNAVAILABLE) from None
             where = _log_bug(command.__name__)
             raise fail(f"internal error ({type(exc).__name__}); details in {where}", 1) from None
 

@@ -77,6 +77,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> E
         ) from None
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms, parsed.database))
+        # pysqlite commits DDL on its own, so a migration cut short (a full disk) left tables
+        # without alembic_version and the store never started again. Taking over BEGIN makes
+        # every transaction, DDL included, all-or-nothing (SQLAlchemy's documented recipe).
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
     return engine
 
 
@@ -93,6 +97,7 @@ def _sqlite_pragmas(busy_timeout_ms: int, database: str | None) -> Any:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        dbapi_connection.isolation_level = None  # no implicit transactions: see "begin" above
 
     return on_connect
 

@@ -11,8 +11,6 @@ import hashlib
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.faults.conftest import assert_one_line_error, make_settings, run_cli
 from tests.faults.disk import filled
 
@@ -20,12 +18,6 @@ QUERY = "一天最多能借几次"
 # Room for Chroma to start writing the index (~1.8 MB) but not to finish it.
 PARTIAL_INDEX_ROOM_KB = 600
 
-ENOSPC_IS_A_BUG = (
-    "product bug: ENOSPC while indexing is not recognised: chromadb raises InternalError "
-    "('Error in compaction …' / 'database or disk is full') from refresh_collection "
-    "(knowledge/index.py), which handle_errors (assistant/cli/_app.py) treats as a bug: "
-    "'internal error (InternalError)', exit 1, traceback written to a log on the full disk"
-)
 
 
 def manifests(data_dir: Path) -> list[dict[str, object]]:
@@ -36,7 +28,6 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.xfail(strict=True, reason=ENOSPC_IS_A_BUG)
 def test_index_on_a_full_disk_fails_with_a_clear_error(small_disk: Path) -> None:
     data_dir = small_disk / "data"
     with filled(small_disk, leave_kb=PARTIAL_INDEX_ROOM_KB):
@@ -61,10 +52,6 @@ def test_unfinished_index_is_never_taken_for_complete(small_disk: Path) -> None:
     assert [m["state"] for m in manifests(data_dir)] == ["complete"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "product bug: on a full disk chromadb cannot open the index ('database or disk is full'); "
-    "knowledge.index.open_store takes that for a corrupt store and discard_local_store deletes "
-    "the complete index and its manifest, then the rebuild fails too: a good index is lost"))
 def test_index_on_a_full_disk_keeps_the_previous_index(small_disk: Path) -> None:
     data_dir = small_disk / "data"
     built = run_cli(data_dir, "index")

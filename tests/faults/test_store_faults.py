@@ -138,11 +138,6 @@ def test_full_disk_on_first_start_is_a_clear_error(small_disk: Path) -> None:
     assert "full" in line
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "product bug: a disk-full error during the first migration leaves a half-migrated SQLite store "
-    "(tables but no alembic_version: Alembic runs SQLite DDL without a transaction, "
-    "assistant/store/migrations/env.py + db.migrate); after space is freed every start fails with "
-    "'table accounts already exists', reported as 'temporarily unavailable' (exit 4) forever"))
 def test_full_disk_on_first_start_recovers_once_space_is_freed(small_disk: Path, golden: Golden) -> None:
     data_dir = small_disk / "data"
     data_dir.mkdir()
