@@ -41,7 +41,7 @@ OPENER_REREAD = frozenset({"policy_question", "limit_not_restored", "greeting", 
 class Phraser(Protocol):
     """An optional LLM that re-phrases a deterministic answer (assistant/llm)."""
 
-    def phrase(self, message: str, deterministic: AskResult) -> AskResult: ...
+    def phrase(self, message: str, deterministic: AskResult, context: Any = None) -> AskResult: ...
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,10 @@ class Assistant:
         if self.phraser is not None:
             # The LLM may only re-phrase; it returns this deterministic result unless its own
             # answer passes the grounding verifier (reason codes and steps are never its own).
-            result = self.phraser.phrase(text, result)
+            from assistant.llm.tools import ConversationContext
+
+            # The account is bound here, by the conversation; the model never names one.
+            result = self.phraser.phrase(text, result, ConversationContext(snapshot, platform, at))
         seq = self._persist(conversation_id, text, result, state, snapshot)
         return Turn(result=result, conversation_id=conversation_id, seq=seq)
 

@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     llm_timeout: float = 20.0
     llm_max_tokens: int = 600
     llm_temperature: float = 0.2
+    llm_mode: Literal["results", "tools"] = "results"  # checks first (default) or model tool calls
 
     secret: str | None = None
     api_keys: str | None = None
