@@ -155,7 +155,14 @@ def _yaml_decimal_loader() -> type[yaml.SafeLoader]:
 
 def load_policy(path: Path | str | None = None) -> Policy:
     """Load and validate a policy file; a bad file is one clear error naming the key."""
-    return _load_policy_cached(str(Path(path or DEFAULT_POLICY_FILE).resolve()))
+    if path is None:
+        return _default_policy()  # no path resolution on the hot path (bench/engine.py)
+    return _load_policy_cached(str(Path(path).resolve()))
+
+
+@lru_cache(maxsize=1)
+def _default_policy() -> Policy:
+    return _load_policy_cached(str(DEFAULT_POLICY_FILE))
 
 
 @lru_cache(maxsize=8)
