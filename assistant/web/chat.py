@@ -75,7 +75,8 @@ def chat_payload(turn: Turn) -> dict[str, Any]:
         handoff_id=result.handoff_id,
         lang=result.lang,
         sections=[section.model_dump() for section in result.sections],
-        checks=[check.to_data() for check in result.checks],
+        # The rule trace stays in the audit log (export); a chat client needs reasons and steps.
+        checks=[{k: v for k, v in check.to_data().items() if k != "trace"} for check in result.checks],
     )
     return data
 

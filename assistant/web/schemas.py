@@ -95,7 +95,7 @@ class ChatResponse(BaseModel):
     handoff_id: str | None
     lang: str
     sections: list[SectionOut] = Field(description="The cited sections with their text.")
-    checks: list[dict[str, Any]] = Field(description="The check results behind the answer (reasons with facts, steps with eta, trace).")
+    checks: list[dict[str, Any]] = Field(description="The check results behind the answer (reasons with facts, steps with eta); the rule trace is in the audit log.")
 
 
 class FeedbackResponse(BaseModel):
