@@ -13,18 +13,19 @@ import pytest
 
 from tests.evaluation.conftest import PUBLIC_CASES
 
-# Measured 2026-11-23 (deterministic mode, 382 cases): overall 0.963, intent 0.976,
-# reason_codes/next_steps 0.995, cite_sections 0.969, must_mention 0.969, must_not_mention 0.941
-# (16/17), handoff 0.998, refused 1.0; false refusals 0, citation precision 1.0.
+# Measured 2026-11-23 (deterministic mode, 382 cases, after the NLU and dialogue fixes): overall
+# 0.990, intent 0.990, reason_codes/next_steps 1.0, cite_sections 0.992, must_mention 0.992,
+# must_not_mention 1.0, handoff 1.0, refused 1.0; false refusals 0, citation precision 1.0.
+# Floors sit one or two cases below, so quality can only go up.
 FLOORS = {
-    "pass_rate": 0.95,
-    "pass_rate_intent": 0.965,
-    "pass_rate_reason_codes": 0.99,
-    "pass_rate_next_steps": 0.99,
-    "pass_rate_cite_sections": 0.95,
-    "pass_rate_must_mention": 0.95,
+    "pass_rate": 0.98,
+    "pass_rate_intent": 0.98,
+    "pass_rate_reason_codes": 0.995,
+    "pass_rate_next_steps": 0.995,
+    "pass_rate_cite_sections": 0.98,
+    "pass_rate_must_mention": 0.98,
     "pass_rate_must_not_mention": 0.94,
-    "pass_rate_handoff": 0.99,
+    "pass_rate_handoff": 0.995,
     "pass_rate_refused": 1.0,
 }
 
