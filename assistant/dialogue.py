@@ -35,7 +35,7 @@ log = logging.getLogger("limit_assistant.dialogue")
 MAX_MESSAGE_CHARS = 2000
 BORROW_INTENTS = frozenset({"cannot_borrow", "how_much_can_i_borrow"})
 # Intents a classifier may give an opening what-if ("如果我先还1200呢？") that has no thread yet.
-OPENER_REREAD = frozenset({"policy_question", "limit_not_restored", "greeting", "out_of_scope"})
+OPENER_REREAD = frozenset({"policy_question", "limit_not_restored", "out_of_scope"})
 
 
 class Phraser(Protocol):
