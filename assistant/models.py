@@ -7,20 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.nlu.model import INTENTS  # the one list of intents (contract section 4)
 from tools.result import CheckResult, jsonable
 
-INTENTS = (
-    "cannot_borrow",
-    "how_much_can_i_borrow",
-    "limit_not_restored",
-    "limit_reduced_or_closed",
-    "limit_increase",
-    "policy_question",
-    "appeal_or_human",
-    "greeting",
-    "out_of_scope",
-    "unsafe_request",
-)
+
+__all__ = ["INTENTS", "INTENT_CHECK", "AskResult", "Citation", "CitedSection", "WhatIf"]
 
 # Which check each intent runs (CONTRACT.md section 4); None: no check.
 INTENT_CHECK: dict[str, str | None] = {
