@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.nlu.model import INTENTS  # the one list of intents (contract section 4)
 from tools.result import CheckResult, jsonable
 
-
 __all__ = ["INTENTS", "INTENT_CHECK", "AskResult", "Citation", "CitedSection", "WhatIf"]
 
 # Which check each intent runs (CONTRACT.md section 4); None: no check.
