@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     port: int = 8000
 
     @model_validator(mode="after")
-    def _llm_needs_endpoint(self) -> "Settings":
+    def _llm_needs_endpoint(self) -> Settings:
         if self.llm == "openai" and not self.llm_base_url:
             raise ValueError("LIMIT_ASSISTANT_LLM=openai needs LIMIT_ASSISTANT_LLM_BASE_URL")
         return self

@@ -9,9 +9,9 @@ input (`at`, else `as_of`); the same input always gives the same output.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import get_args
 
 from tools.catalogue import SEVERITY_RANK, Action, catalogue
@@ -47,7 +47,7 @@ class RuleSpec:
         return any(action in catalogue().reason(code).checks for code in self.codes)
 
 
-@lru_cache(maxsize=None)
+@cache
 def rules_for(action: str) -> tuple[RuleSpec, ...]:
     """The rules a check evaluates, in priority order (computed once per action)."""
     return tuple(spec for spec in RULES if spec.applies_to(action))

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import UserInputError
-from assistant.store.masking import mask_pii
 from assistant.store.errors import NotFoundError
+from assistant.store.masking import mask_pii
 from assistant.store.records import FeedbackRecord
 from assistant.store.schema import Feedback, Turn, utcnow
 from assistant.store.transactions import transaction
