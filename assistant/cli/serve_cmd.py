@@ -59,7 +59,7 @@ def serve(
     mode = "demo mode: demo accounts only, no secret configured" if settings.demo_mode else "signed user tokens and API keys"
     typer.echo(f"limit-assistant on {url} ({mode}, {workers} worker{'s' if workers > 1 else ''})")
     typer.echo(f"  chat UI      {url}/ui")
-    typer.echo(f"  API docs     {url}/docs")
+    typer.echo(f"  API schema   {url}/openapi.json   (/docs needs a CDN: blank offline)")
     typer.echo(f"  widget demo  {url}/widget/demo")
 
     import uvicorn
