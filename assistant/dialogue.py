@@ -8,6 +8,7 @@ to the audit log with its trace and policy version, and every turn to the conver
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -166,11 +167,12 @@ class Assistant:
             "checked_at": check.checked_at.isoformat(),
             "trace_id": f"{conversation_id}:{check.checked_at.isoformat()}",
         }
-        handoff_id = self.store.handoffs.create(account_id=snapshot.account_id, summary=summary,
-                                                conversation_id=conversation_id)
+        # The ticket is stored with its turn, in one transaction (_persist): a failed turn leaves
+        # no orphan ticket, and its retry opens exactly one.
+        handoff_id = str(uuid.uuid4())
         composed = self.composer.handoff(check, handoff_id, lang)
         result = _from_check(composed, intent, check, lang, {})
-        return result.model_copy(update={"handoff": True, "handoff_id": handoff_id})
+        return result.model_copy(update={"handoff": True, "handoff_id": handoff_id, "handoff_summary": summary})
 
     def _policy_answer(self, u: Understanding, lang: str) -> AskResult:
         hits = self.retriever.search(u.normalized_text, k=3, lang=lang)
@@ -211,9 +213,12 @@ class Assistant:
             handoff=result.handoff,
             refused=result.refused,
         )
+        handoffs = ([{"id": result.handoff_id, "account_id": snapshot.account_id, "summary": result.handoff_summary}]
+                    if result.handoff_id and result.handoff_summary is not None else [])
         return self.store.conversations.add_turn(
             conversation_id, turn, state=_next_state(result, state).to_dict(),
-            audits=[_audit_row(snapshot, check, simulated=i > 0) for i, check in enumerate(result.checks)])
+            audits=[_audit_row(snapshot, check, simulated=i > 0) for i, check in enumerate(result.checks)],
+            handoffs=handoffs)
 
 
 # Turns that don't move the thread: a follow-up after them still refers to the turn before.

@@ -69,6 +69,7 @@ class AskResult(BaseModel):
     sections: list[CitedSection] = Field(default_factory=list)
     slots: dict[str, Any] = Field(default_factory=dict)
     handoff_id: str | None = None
+    handoff_summary: dict[str, Any] | None = Field(default=None, exclude=True)  # stored with the turn
 
     def contract_view(self) -> dict[str, Any]:
         """Exactly the fields of CONTRACT.md section 5 (`what_if` only when one was simulated)."""

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.errors import UserInputError
 from assistant.store.errors import NotFoundError
 from assistant.store.records import ConversationRecord, StoredTurn, TurnRecord
-from assistant.store.schema import AuditEntry, Conversation, Turn, utcnow
+from assistant.store.schema import AuditEntry, Conversation, Handoff, Turn, utcnow
 from assistant.store.transactions import affected_rows, transaction
 
 # A duplicate seq can only come from a writer that bypassed the row lock below; retrying once
@@ -70,16 +70,18 @@ class ConversationRepository:
         *,
         state: dict[str, Any] | None = None,
         audits: Sequence[dict[str, Any]] = (),
+        handoffs: Sequence[dict[str, Any]] = (),
     ) -> int:
         """Append a turn and return its sequence number (1, 2, …; unique per conversation).
 
-        The turn, the conversation's new dialogue `state` and the `audits` (AuditEntry fields of
-        the checks the turn ran) are written in one transaction: a failure stores none of them,
-        so a retried turn is never stored twice.
+        The turn, the conversation's new dialogue `state`, the `audits` (AuditEntry fields of
+        the checks the turn ran) and its `handoffs` (Handoff fields: id, account_id, summary) are
+        written in one transaction: a failure stores none of them, so a retried turn is never
+        stored twice.
         """
         for attempt in range(SEQ_ATTEMPTS):
             try:
-                return self._insert_turn(conversation_id, turn, state, audits)
+                return self._insert_turn(conversation_id, turn, state, audits, handoffs)
             except IntegrityError:
                 if attempt == SEQ_ATTEMPTS - 1:
                     raise
@@ -91,6 +93,7 @@ class ConversationRepository:
         turn: TurnRecord,
         state: dict[str, Any] | None,
         audits: Sequence[dict[str, Any]],
+        handoffs: Sequence[dict[str, Any]] = (),
     ) -> int:
         with transaction(self._sessions) as session:
             # Touching the conversation row first takes its write lock (a row lock on
@@ -115,6 +118,9 @@ class ConversationRepository:
             now = utcnow()
             for audit in audits:
                 session.add(AuditEntry(conversation_id=conversation_id, created_at=now, **audit))
+            for handoff in handoffs:
+                session.add(Handoff(conversation_id=conversation_id, turn_seq=seq, status="open",
+                                    created_at=now, **handoff))
             session.flush()
             return seq
 
