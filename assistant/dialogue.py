@@ -94,11 +94,11 @@ class Assistant:
         lang = understanding.lang if understanding.lang_from_text else (state.lang or self.default_lang)
         result = self._answer(understanding, snapshot, platform, at, lang, state, conversation_id)
         if self.phraser is not None:
-            # The LLM may only re-phrase; it returns this deterministic result unless its own
-            # answer passes the grounding verifier (reason codes and steps are never its own).
+            # The LLM may only re-phrase: it returns this deterministic result unless its own
+            # answer passes the grounding verifier (reason codes and steps are never its own),
+            # and its tools see the account bound here, never one the model names.
             from assistant.llm.tools import ConversationContext
 
-            # The account is bound here, by the conversation; the model never names one.
             result = self.phraser.phrase(text, result, ConversationContext(snapshot, platform, at))
         seq = self._persist(conversation_id, text, result, state, snapshot)
         return Turn(result=result, conversation_id=conversation_id, seq=seq)
