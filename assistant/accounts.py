@@ -16,12 +16,12 @@ if TYPE_CHECKING:
 MAX_JSON_BYTES = 5_000_000
 
 
-def read_json_file(path: Path, what: str) -> Any:
-    """Read a JSON file with exact decimals; every failure is one line naming the file."""
+def read_text_file(path: Path, what: str, max_bytes: int | None = None) -> str:
+    """A UTF-8 text file's contents; every failure is one line naming the file."""
     try:
-        if path.stat().st_size > MAX_JSON_BYTES:
-            raise UserInputError(f"{what} file {path}: larger than {MAX_JSON_BYTES // 1_000_000} MB")
-        text = path.read_text(encoding="utf-8")
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            raise UserInputError(f"{what} file {path}: larger than {max_bytes // 1_000_000} MB")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserInputError(f"{what} file not found: {path}") from None
     except IsADirectoryError:
@@ -30,6 +30,11 @@ def read_json_file(path: Path, what: str) -> Any:
         raise UserInputError(f"{what} file {path}: not UTF-8 text") from None
     except OSError as exc:
         raise UserInputError(f"{what} file {path}: cannot read ({exc.strerror})") from None
+
+
+def read_json_file(path: Path, what: str) -> Any:
+    """Read a JSON file with exact decimals; every failure is one line naming the file."""
+    text = read_text_file(path, what, MAX_JSON_BYTES)
     try:
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -24,6 +24,7 @@ from tools.errors import UserInputError
 from tools.inputs import EARLIEST_YEAR, LATEST_YEAR, to_local
 
 # Yuan with at most two decimals (fen), as the contract fixes money.
+_M = TypeVar("_M", bound=BaseModel)
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, decimal_places=2)]
 Count = Annotated[int, Field(ge=0)]
 LocalDatetime = Annotated[datetime, AfterValidator(to_local)]
@@ -215,21 +216,25 @@ def _describe(error: Any) -> str:
     return _MESSAGES.get(kind, error["msg"])
 
 
-def _first_error(exc: ValidationError) -> UserInputError:
-    error = exc.errors(include_url=False)[0]
-    return UserInputError(f"{_field_path(tuple(error['loc']))}: {_describe(error)}")
+def _validated(model: type[_M], data: Any, what: str) -> _M:
+    """`data` as `model`, or one UserInputError naming the first bad field."""
+    if not isinstance(data, dict):
+        raise UserInputError(f"{what}: must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        field = _field_path(tuple(error["loc"]))
+        # Snapshot fields are named from the top ("limit.available"), platform ones with their object.
+        name = field if what == "snapshot" else f"{what}.{field}"
+        raise UserInputError(f"{name}: {_describe(error)}") from None
 
 
 def parse_snapshot(data: Any) -> Snapshot:
     """Validate a snapshot dict; bad input raises UserInputError('limit.available: must be a number ≥ 0')."""
     if isinstance(data, Snapshot):
         return data
-    if not isinstance(data, dict):
-        raise UserInputError("snapshot: must be a JSON object")
-    try:
-        return Snapshot.model_validate(data)
-    except ValidationError as exc:
-        raise _first_error(exc) from None
+    return _validated(Snapshot, data, "snapshot")
 
 
 def parse_platform(data: Any) -> Platform:
@@ -238,10 +243,4 @@ def parse_platform(data: Any) -> Platform:
         return Platform()
     if isinstance(data, Platform):
         return data
-    if not isinstance(data, dict):
-        raise UserInputError("platform: must be a JSON object")
-    try:
-        return Platform.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        raise UserInputError(f"platform.{_field_path(tuple(error['loc']))}: {_describe(error)}") from None
+    return _validated(Platform, data, "platform")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from assistant.accounts import load_account, load_platform, looks_like_path
 from assistant.cli._app import app, handle_errors, print_json
+from assistant.cli._request import resolve_request
 from assistant.services import Services
-from tools.inputs import parse_time
 
 
 @app.command()
@@ -21,12 +20,10 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print the contract's ask object as JSON."),
 ) -> None:
     """Ask the assistant a question about one account."""
-    request_time = parse_time(at) if at is not None else None
-    explicit_platform = load_platform(platform)
     services = Services()
-    snapshot, stored_platform = load_account(account, None if looks_like_path(account) else services.store)
-    turn = services.assistant.ask(question, snapshot, platform=explicit_platform or stored_platform,
-                                  at=request_time, conversation_id=conversation)
+    request = resolve_request(account, at, platform, services)
+    turn = services.assistant.ask(question, request.snapshot, platform=request.platform,
+                                  at=request.at, conversation_id=conversation)
     typer.echo(f"conversation {turn.conversation_id} turn {turn.seq}", err=True)
     if as_json:
         print_json(turn.result.contract_view())

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from assistant.accounts import load_account, load_platform, looks_like_path
 from assistant.cli._app import app, handle_errors, print_json
+from assistant.cli._request import resolve_request
 from assistant.cli.render import print_check
 from assistant.services import Services
 from tools.engine import run_check
-from tools.inputs import parse_amount, parse_time
+from tools.inputs import parse_amount
 
 
 @app.command()
@@ -24,13 +24,10 @@ def check(
 ) -> None:
     """Run the deterministic limit check for one account."""
     requested = parse_amount(amount) if amount is not None else None
-    request_time = parse_time(at) if at is not None else None
-    explicit_platform = load_platform(platform)
     services = Services()
-    store = None if looks_like_path(account) else services.store
-    snapshot, stored_platform = load_account(account, store)
-    result = run_check(snapshot, action, amount=requested, at=request_time,
-                       platform=explicit_platform or stored_platform, policy=services.policy)
+    request = resolve_request(account, at, platform, services)
+    result = run_check(request.snapshot, action, amount=requested, at=request.at,
+                       platform=request.platform, policy=services.policy)
     if as_json:
         print_json(result.to_json(indent=2))
     else:

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from assistant.accounts import read_text_file
 from assistant.errors import UserInputError
 from assistant.models import INTENTS
 from tools.catalogue import catalogue
@@ -203,11 +204,4 @@ def load_cases(paths: list[Path]) -> tuple[list[CaseSource], list[LineError]]:
 
 
 def _read_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise UserInputError(f"case file not found: {path}") from None
-    except IsADirectoryError:
-        raise UserInputError(f"case file {path}: is a directory") from None
-    except UnicodeDecodeError:
-        raise UserInputError(f"case file {path}: not UTF-8 text") from None
+    return read_text_file(path, "case").splitlines()
