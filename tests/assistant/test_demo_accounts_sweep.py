@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.assistant.conftest import DEMO_ACCOUNTS
-from tests.assistant.contract import expected_next_steps
+from tests.contract import expected_next_steps
 from tools.catalogue import catalogue
 
 QUESTIONS = {
