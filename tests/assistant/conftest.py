@@ -10,7 +10,6 @@ and reused while the corpus is unchanged. Nothing here needs the network.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +23,7 @@ from assistant.dialogue import Turn
 from assistant.models import AskResult
 from assistant.services import Services
 from assistant.settings import Settings
+from tests.helpers import isolated_env
 from tools.snapshot import Platform
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,16 +48,11 @@ def plain(text: str) -> str:
 def services(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Services]:
     data_dir = _knowledge_dir(request, tmp_path_factory)
     db_file = tmp_path_factory.mktemp("assistant-store") / "store.sqlite3"
-    saved = {k: v for k, v in os.environ.items() if k.startswith("LIMIT_ASSISTANT_")}
-    for key in saved:
-        del os.environ[key]  # a developer's own configuration must not change what is tested
-    try:
+    with isolated_env():
         settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{db_file}", llm="off", lang="zh")
         built = Services(settings)
         yield built
         built.store.close()
-    finally:
-        os.environ.update(saved)
 
 
 def _knowledge_dir(request: pytest.FixtureRequest, factory: pytest.TempPathFactory) -> Path:

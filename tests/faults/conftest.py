@@ -33,6 +33,7 @@ from assistant.settings import Settings
 from assistant.store import Store
 from assistant.web import create_app
 from tests.faults.postgres import PgServer
+from tests.helpers import isolated_env
 
 REPO = Path(__file__).resolve().parents[2]
 # Read before the environment is cleared below.
@@ -49,14 +50,8 @@ SHORT_BUSY_TIMEOUT_MS = 300
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """A developer's own LIMIT_ASSISTANT_* settings must not change what is tested."""
-    saved = {k: v for k, v in os.environ.items() if k.startswith("LIMIT_ASSISTANT_")}
-    for key in saved:
-        del os.environ[key]
-    os.environ["LIMIT_ASSISTANT_DATA_DIR"] = str(tmp_path_factory.mktemp("env-data"))
-    yield
-    for key in [k for k in os.environ if k.startswith("LIMIT_ASSISTANT_")]:
-        del os.environ[key]
-    os.environ.update(saved)
+    with isolated_env(data_dir=str(tmp_path_factory.mktemp("env-data"))):
+        yield
 
 
 @pytest.fixture

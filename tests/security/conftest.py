@@ -20,6 +20,7 @@ from assistant.services import Services
 from assistant.settings import Settings
 from assistant.web import create_app
 from assistant.web.tokens import mint_token
+from tests.helpers import isolated_env
 from tests.security.fuzzing import ATTACK_OUTCOMES, REPORT_ENV, TRIED, inputs_total
 
 SECRET = "security-suite-secret"
@@ -48,15 +49,8 @@ def victim_snapshot() -> dict[str, Any]:
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """A developer's own LIMIT_ASSISTANT_* configuration must not change what is tested."""
-    saved = {k: v for k, v in os.environ.items() if k.startswith("LIMIT_ASSISTANT_")}
-    for key in saved:
-        del os.environ[key]
-    os.environ["LIMIT_ASSISTANT_DATA_DIR"] = str(tmp_path_factory.mktemp("security-env"))
-    os.environ["LIMIT_ASSISTANT_EMBEDDER"] = "hashing"
-    yield
-    for key in [k for k in os.environ if k.startswith("LIMIT_ASSISTANT_")]:
-        del os.environ[key]
-    os.environ.update(saved)
+    with isolated_env(data_dir=str(tmp_path_factory.mktemp("security-env")), embedder="hashing"):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ use the cheap `hashing` embedder so no model is loaded; no test touches the netw
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from assistant.services import Services
 from assistant.settings import Settings
 from assistant.web import create_app
 from assistant.web.tokens import mint_token
+from tests.helpers import isolated_env
 
 SECRET = "test-secret-do-not-use"
 API_KEY = "key-one"
@@ -29,14 +29,8 @@ OTHER_PRIVATE_ACCOUNT = "acct-private-2"
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    saved = {k: v for k, v in os.environ.items() if k.startswith("LIMIT_ASSISTANT_")}
-    for key in saved:
-        del os.environ[key]
-    os.environ["LIMIT_ASSISTANT_DATA_DIR"] = str(tmp_path_factory.mktemp("env-data"))
-    yield
-    for key in [k for k in os.environ if k.startswith("LIMIT_ASSISTANT_")]:
-        del os.environ[key]
-    os.environ.update(saved)
+    with isolated_env(data_dir=str(tmp_path_factory.mktemp("env-data"))):
+        yield
 
 
 def make_settings(data_dir: Path, **overrides: Any) -> Settings:
