@@ -23,6 +23,7 @@ import heapq
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from tools.catalogue import SEVERITY_RANK, catalogue
 from tools.errors import UserInputError
 from tools.inputs import local_midnight, to_local
 from tools.plan_model import Goal, Plan, PlanStep
@@ -38,6 +39,9 @@ from tools.snapshot import Platform, Snapshot
 HORIZON = timedelta(days=60)
 MAINTENANCE = "SYSTEM_MAINTENANCE"
 REVIEW_CODES = frozenset({"RISK_REVIEW_HOLD", "COMPLIANCE_REVIEW"})
+SHORTAGE = frozenset({"NO_AVAILABLE_LIMIT", "AMOUNT_EXCEEDS_AVAILABLE"})
+CODE_ORDER = tuple(sorted(catalogue().reasons, key=lambda c: (SEVERITY_RANK[catalogue().reason(c).severity],
+                                                                catalogue().reason(c).priority)))
 
 
 def plan(
@@ -65,7 +69,7 @@ def plan(
     if isinstance(found, list):  # nothing met within the horizon: what is left at its end
         return result.plan(False, None, None, help_steps(found, first, timeline), found)
     clear_at, earliest = found
-    kept, clears = _minimal(timeline, steps, earliest)
+    kept, clears = _minimal(timeline, steps, earliest, goal_codes(first))
     final = timeline.check(kept, earliest)
     planned = ([PlanStep(s.step, "you", now, s.amount, clears[s], True) for s in kept]
                + _support_steps(timeline)
@@ -165,23 +169,39 @@ def _search(timeline: Timeline, steps: tuple[CustomerStep, ...],
     return left or [MAINTENANCE]
 
 
-def _minimal(timeline: Timeline, steps: tuple[CustomerStep, ...],
-             earliest: datetime) -> tuple[tuple[CustomerStep, ...], dict[CustomerStep, list[str]]]:
+def _minimal(timeline: Timeline, steps: tuple[CustomerStep, ...], earliest: datetime,
+             at_request: list[str]) -> tuple[tuple[CustomerStep, ...], dict[CustomerStep, list[str]]]:
     """Drop every step the goal does not need at `earliest`; what each kept step clears is what
     would stop the goal there without it (never empty: that is why it was kept)."""
     kept = steps
-    clears: dict[CustomerStep, list[str]] = {}
     for step in steps:
         without = tuple(s for s in kept if s != step)
-        left = goal_codes(timeline.check(without, earliest))
-        if left:
-            clears[step] = left
-        else:
+        if not goal_codes(timeline.check(without, earliest)):
             kept = without
-    # Dropping a later step can only add reasons to an earlier step's "without": recompute those.
-    for step in kept[:-1]:
-        clears[step] = goal_codes(timeline.check(tuple(s for s in kept if s != step), earliest))
-    return kept, clears
+    return kept, {step: _clears(timeline, kept, step, earliest, at_request) for step in kept}
+
+
+def _clears(timeline: Timeline, kept: tuple[CustomerStep, ...], step: CustomerStep, earliest: datetime,
+            at_request: list[str]) -> list[str]:
+    """What the goal would miss at `earliest` without the step, and what the step takes away at
+    the request time (a repayment that frees limit together with a pending one clears the
+    shortage now, although the pending one alone would clear it by `earliest`)."""
+    without = tuple(s for s in kept if s != step)
+    now = timeline.now
+    missed = goal_codes(timeline.check(without, earliest))
+    with_all = goal_codes(timeline.check(kept, now))
+    missed += [code for code in goal_codes(timeline.check(without, now)) if code not in with_all]
+    return _name_shortage(missed, at_request)
+
+
+def _name_shortage(codes: list[str], at_request: list[str]) -> list[str]:
+    """Short of limit is one problem under two codes (below the minimum, below the amount): a
+    step that frees limit also clears the code the customer was shown at the request time."""
+    named = set(codes)
+    if named & SHORTAGE:
+        named |= {code for code in at_request if code in SHORTAGE}
+    named.discard(MAINTENANCE)  # the request's window is a wait's, never a step's
+    return [code for code in CODE_ORDER if code in named]
 
 
 def _support_steps(timeline: Timeline) -> list[PlanStep]:
