@@ -81,6 +81,17 @@ def plan_sentences(plan: Plan, lang: str, product: str) -> list[str]:
     return [headline, at_goal]
 
 
+def step_phrases(plan: Plan, lang: str) -> list[str]:
+    """One short phrase per step, all of them (for a timeline: CLI, UI, widget)."""
+    words = _Words(lang)
+    return [_phrase(step, plan, words) for step in plan.steps]
+
+
+def timeline_label(lang: str, key: str, **values: Any) -> str:
+    """A label of the plan's timeline view ("now", "you can borrow up to X from T", column names)."""
+    return _Words(lang)(f"timeline.{key}", **values)
+
+
 def _unreachable(plan: Plan, words: _Words, product: str) -> list[str]:
     titles = [getattr(catalogue().reason(code).title, words.lang) for code in plan.blocked_by]
     sentences = [words("unreachable.headline", reasons=words("unreachable.reason_sep").join(titles),

@@ -107,6 +107,7 @@ def _register_commands() -> None:
 
     for module in (
         "check_cmd",
+        "plan_cmd",
         "accounts_cmd",
         "index_cmd",
         "search_cmd",
