@@ -24,9 +24,12 @@ from assistant.web.schemas import (
     FeedbackRequest,
     FeedbackResponse,
     HandoffRequest,
+    PlanRequest,
+    PlanResponse,
 )
 from tools.engine import run_check
 from tools.inputs import parse_amount, parse_time
+from tools.plan import plan
 from tools.result import jsonable
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -49,6 +52,27 @@ def check(body: CheckRequest, caller: CallerDep,
     data = result.to_data()
     services.store.audit.record(
         account_id=snapshot.account_id, action=result.action, policy_version=result.policy_version,
+        request={"source": "api", "caller": caller.kind, "amount": jsonable(amount),
+                 "at": at.isoformat() if at else None, "as_of": snapshot.as_of.isoformat()},
+        result=data,
+    )
+    return JSONResponse(data)
+
+
+@router.post("/plan", response_model=PlanResponse,
+             summary="The fastest way back to borrowing: the recourse plan (CONTRACT section 9)")
+def plan_route(body: PlanRequest, caller: CallerDep, services: ServicesDep) -> JSONResponse:
+    """Same body and credentials as /api/check (`action` may be left out: a plan's goal is a
+    borrow). What to do, in what order, and from when a borrow of `amount` (or of any amount
+    from the minimum) is possible; audited like a check."""
+    snapshot, stored_platform = resolve_account(caller, services, account_id=body.account_id, account=body.account)
+    platform = chat.body_platform(caller, body.platform) or stored_platform
+    amount = parse_amount(body.amount) if body.amount is not None else None
+    at = parse_time(body.at) if body.at is not None else None
+    result = plan(snapshot, platform, services.policy, amount, at)
+    data = result.to_data()
+    services.store.audit.record(
+        account_id=snapshot.account_id, action="plan", policy_version=result.policy_version,
         request={"source": "api", "caller": caller.kind, "amount": jsonable(amount),
                  "at": at.isoformat() if at else None, "as_of": snapshot.as_of.isoformat()},
         result=data,

@@ -33,6 +33,12 @@ class CheckRequest(_Request):
     platform: dict[str, Any] | None = PlatformObject
 
 
+class PlanRequest(CheckRequest):
+    """The body of /api/check; a plan's goal is always a borrow."""
+
+    action: Literal["borrow"] = Field(default="borrow", description="borrow (the only goal a plan has)")
+
+
 class ChatRequest(_Request):
     message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
     account_id: str | None = AccountId
@@ -144,3 +150,31 @@ class HealthResponse(BaseModel):
     status: Literal["ok", "degraded"]
     demo_mode: bool
     components: dict[str, dict[str, Any]]
+
+
+class PlanGoalOut(BaseModel):
+    action: Literal["borrow"]
+    amount: float | None = Field(description="The asked amount; null: any draw of at least the minimum.")
+
+
+class PlanStepOut(BaseModel):
+    step: str = Field(description="A next-step code of CONTRACT section 3.")
+    kind: Literal["you", "wait", "support"]
+    at: str | None = Field(description="you/support: the request time; wait: when it ends (null: unknown).")
+    amount: float | None = Field(description="Set on repayment steps only.")
+    clears: list[str] = Field(description="The reason codes this step takes away.")
+    certain: bool = Field(description="False: decided by someone at that time (re-evaluated, never promised).")
+
+
+class PlanResponse(BaseModel):
+    """The recourse plan (CONTRACT section 9)."""
+
+    goal: PlanGoalOut
+    reachable: bool
+    earliest_at: str | None = Field(description="The earliest minute the goal is met; null when unreachable.")
+    amount_now: float = Field(description="max_amount_now of the borrow check at the request time.")
+    amount_at_goal: float | None
+    steps: list[PlanStepOut]
+    blocked_by: list[str] = Field(description="Reasons no step clears (unreachable plans only).")
+    policy_version: str
+    checked_at: str
