@@ -1,0 +1,76 @@
+"""The frozen train / dev / test split of labelled messages, decided by a hash of the text.
+
+A message's split depends on its text alone, so adding data never moves an existing item, and
+the test split was fixed before any model was trained on this data (the committed list
+`datasets/intents/test_split.sha256` proves it: `check_frozen()` fails if the rule changes).
+Tuning looks at dev only; test is reported once per model change (bench/nlu.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+ROOT = Path(__file__).resolve().parents[3]
+DATASETS = ROOT / "datasets" / "intents"
+FROZEN_TEST = DATASETS / "test_split.sha256"
+TEST_PERCENT = 20
+DEV_PERCENT = 10
+
+Split = Literal["train", "dev", "test"]
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    text: str
+    intent: str
+    lang: str
+    source: str
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
+
+
+def split_of(text: str) -> Split:
+    bucket = int(hashlib.sha256(("split:" + text.strip()).encode("utf-8")).hexdigest(), 16) % 100
+    if bucket < TEST_PERCENT:
+        return "test"
+    return "dev" if bucket < TEST_PERCENT + DEV_PERCENT else "train"
+
+
+def load_labelled() -> list[Labelled]:
+    """Every labelled message: AFQMC sentences (zh) and written English messages, deduplicated."""
+    items: dict[str, Labelled] = {}
+    files = sorted((DATASETS / "zh").glob("labelled_*.jsonl")) + sorted((DATASETS / "en").glob("*.jsonl"))
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                items.setdefault(row["text"], Labelled(row["text"], row["intent"], row["lang"], path.name))
+    return list(items.values())
+
+
+def by_split(items: Iterable[Labelled]) -> dict[Split, list[Labelled]]:
+    out: dict[Split, list[Labelled]] = {"train": [], "dev": [], "test": []}
+    for item in items:
+        out[split_of(item.text)].append(item)
+    return out
+
+
+def write_frozen(items: Iterable[Labelled]) -> int:
+    hashes = sorted(text_hash(i.text) for i in items if split_of(i.text) == "test")
+    FROZEN_TEST.write_text("\n".join(hashes) + "\n", encoding="utf-8")
+    return len(hashes)
+
+
+def check_frozen(items: Iterable[Labelled]) -> None:
+    """Raise if a frozen test item is no longer in test (the split rule must never change)."""
+    frozen = set(FROZEN_TEST.read_text(encoding="utf-8").split())
+    moved = [i.text for i in items if text_hash(i.text) in frozen and split_of(i.text) != "test"]
+    if moved:
+        raise AssertionError(f"{len(moved)} frozen test items left the test split, e.g. {moved[0]!r}")
