@@ -7,8 +7,9 @@ to the audit log with its trace and policy version, and every turn to the conver
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.answers.compose import Composed, Composer, SectionBook
 from assistant.answers.format import when
 from assistant.errors import UserInputError
-from assistant.models import INTENT_CHECK, AskResult, CitedSection
+from assistant.models import INTENT_CHECK, Answer, CitedSection
 from assistant.nlu import Understanding, understand
 from assistant.store.masking import mask_pii
 from assistant.store.records import TurnRecord
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("limit_assistant.dialogue")
 
 MAX_MESSAGE_CHARS = 2000
+# What a hand-off requested by button (not by a typed message) records as the user's turn.
+HANDOFF_REQUEST = {"zh": "（请求转人工）", "en": "(asked for a person)"}
 BORROW_INTENTS = frozenset({"cannot_borrow", "how_much_can_i_borrow"})
 # Intents a classifier may give an opening what-if ("如果我先还1200呢？") that has no thread yet.
 OPENER_REREAD = frozenset({"policy_question", "limit_not_restored", "out_of_scope"})
@@ -42,14 +45,14 @@ OPENER_REREAD = frozenset({"policy_question", "limit_not_restored", "out_of_scop
 class Phraser(Protocol):
     """An optional LLM that re-phrases a deterministic answer (assistant/llm)."""
 
-    def phrase(self, message: str, deterministic: AskResult, context: Any = None) -> AskResult: ...
+    def phrase(self, message: str, deterministic: Answer, context: Any = None) -> Answer: ...
 
 
 @dataclass(frozen=True)
 class Turn:
     """What one turn produced: the ask object, and where it was stored."""
 
-    result: AskResult
+    result: Answer
     conversation_id: str
     seq: int
 
@@ -93,6 +96,22 @@ class Assistant:
         understanding = understand(text, now=now, previous_intent=state.last_intent)
         lang = understanding.lang if understanding.lang_from_text else (state.lang or self.default_lang)
         result = self._answer(understanding, snapshot, platform, at, lang, state, conversation_id)
+        return self._finish(text, result, snapshot, platform, at, conversation_id, state)
+
+    def handoff(self, snapshot: Snapshot, conversation_id: str, *, platform: Platform | None = None,
+                at: datetime | None = None) -> Turn:
+        """Hand the conversation to a person (the UI's button, `/api/handoff`).
+
+        The summary comes from the thread's own check (a borrow thread's borrow check, with its
+        amount); a conversation has one case number, so asking twice gives the same one.
+        """
+        conversation_id, state = self._conversation(conversation_id, snapshot.account_id)
+        lang = state.lang or self.default_lang
+        result = self._handoff(snapshot, platform, at, lang, state, conversation_id)
+        return self._finish(HANDOFF_REQUEST[lang], result, snapshot, platform, at, conversation_id, state)
+
+    def _finish(self, text: str, result: Answer, snapshot: Snapshot, platform: Platform | None,
+                at: datetime | None, conversation_id: str, state: DialogueState) -> Turn:
         if self.phraser is not None:
             # The LLM may only re-phrase: it returns this deterministic result unless its own
             # answer passes the grounding verifier (reason codes and steps are never its own),
@@ -106,26 +125,25 @@ class Assistant:
     # -- routing -----------------------------------------------------------------------------
 
     def _answer(self, u: Understanding, snapshot: Snapshot, platform: Platform | None,
-                at: datetime | None, lang: str, state: DialogueState, conversation_id: str) -> AskResult:
+                at: datetime | None, lang: str, state: DialogueState, conversation_id: str) -> Answer:
         intent = _resolve_intent(u, state)
         if intent == "unsafe_request":
-            return AskResult(answer=self.composer.fixed("refusal", lang).text, intent=intent, refused=True, lang=lang)
+            return Answer(answer=self.composer.fixed("refusal", lang).text, intent=intent, refused=True, lang=lang)
         if intent in ("greeting", "out_of_scope"):
-            return AskResult(answer=self.composer.fixed(intent, lang).text, intent=intent, lang=lang)
+            return Answer(answer=self.composer.fixed(intent, lang).text, intent=intent, lang=lang)
         if intent == "policy_question":
             return self._policy_answer(u, lang)
+        if intent == "appeal_or_human":
+            return self._handoff(snapshot, platform, at, lang, state, conversation_id)
         action = INTENT_CHECK[intent]
         assert action is not None  # every remaining intent runs a check (INTENT_CHECK)
         amount = self._amount(u, intent, state)
         check = run_check(snapshot, action, amount=amount, at=at, platform=platform, policy=self.policy)
-        if intent == "appeal_or_human":
-            return self._handoff(check, snapshot, lang, conversation_id, intent)
         assumption = _assumption(u, check.checked_at)
         if assumption is not None:
             return self._what_if(u, assumption, check, snapshot, platform, at, amount, lang, intent)
         if intent == "how_much_can_i_borrow":
-            quota = (platform or Platform()).funding_quota_remaining
-            composed = self.composer.how_much(check, snapshot, lang, quota)
+            composed = self.composer.how_much(check, lang)
         else:
             composed = self.composer.check_answer(check, snapshot, lang)
         return _from_check(composed, intent, check, lang, {"amount": _str(amount)})
@@ -142,21 +160,28 @@ class Assistant:
 
     def _what_if(self, u: Understanding, assumption: Assumption, check: CheckResult, snapshot: Snapshot,
                  platform: Platform | None, at: datetime | None, amount: Decimal | None,
-                 lang: str, intent: str) -> AskResult:
+                 lang: str, intent: str) -> Answer:
         simulated = what_if(snapshot, check.action, assumption, amount=amount, at=at,
-                            platform=platform, policy=self.policy)
+                            platform=platform, policy=self.policy, before=check)
         repay = snapshot.overdue.amount if assumption.repay_all_overdue else assumption.repay_amount
         assumption_text = self.composer.assumption_text(
             repay=repay if repay else None, repay_all=assumption.repay_all_overdue,
             at_text=when(assumption.at, lang) if assumption.at else None, lang=lang)
         body, summary = self.composer.what_if(simulated, lang, assumption_text)
         current = self.composer.check_answer(check, snapshot, lang)
-        composed = Composed(body + "\n\n" + current.text, current.sections)
+        composed = Composed(body + "\n\n" + current.text, current.sections, current.reasons, current.steps,
+                            current.caps, current.more_reasons)
         result = _from_check(composed, intent, check, lang, {"amount": _str(amount)})
         return result.model_copy(update={"what_if": summary, "checks": [check, simulated.after]})
 
-    def _handoff(self, check: CheckResult, snapshot: Snapshot, lang: str, conversation_id: str,
-                 intent: str) -> AskResult:
+    def _handoff(self, snapshot: Snapshot, platform: Platform | None, at: datetime | None, lang: str,
+                 state: DialogueState, conversation_id: str) -> Answer:
+        """The thread's own check for the agent's summary, and the conversation's case number."""
+        thread = state.last_intent if state.last_intent in SITUATION_CHECKS else None
+        action = INTENT_CHECK[thread] if thread else "limit_status"
+        amount = Decimal(state.amount) if action == "borrow" and state.amount else None
+        check = run_check(snapshot, action or "limit_status", amount=amount, at=at, platform=platform,
+                          policy=self.policy)
         summary = {
             "account_id": snapshot.account_id,
             "conversation_id": conversation_id,
@@ -168,18 +193,17 @@ class Assistant:
             "trace_id": f"{conversation_id}:{check.checked_at.isoformat()}",
         }
         # The ticket is stored with its turn, in one transaction (_persist): a failed turn leaves
-        # no orphan ticket, and its retry opens exactly one.
-        handoff_id = str(uuid.uuid4())
+        # no orphan ticket, and its retry (or a second request) keeps the same number.
+        handoff_id = case_number(conversation_id)
         composed = self.composer.handoff(check, handoff_id, lang)
-        result = _from_check(composed, intent, check, lang, {})
+        result = _from_check(composed, "appeal_or_human", check, lang, {"amount": _str(amount)})
         return result.model_copy(update={"handoff": True, "handoff_id": handoff_id, "handoff_summary": summary})
 
-    def _policy_answer(self, u: Understanding, lang: str) -> AskResult:
+    def _policy_answer(self, u: Understanding, lang: str) -> Answer:
         hits = self.retriever.search(u.normalized_text, k=3, lang=lang)
         sections = [CitedSection(doc_id=h.doc_id, section_id=h.section_id, title=h.title, text=h.text) for h in hits]
         composed = self.composer.policy_answer(sections, lang)
-        return AskResult(answer=composed.text, intent="policy_question", citations=composed.citations,
-                         sections=composed.sections, lang=lang)
+        return Answer(answer=composed.text, intent="policy_question", citations=composed.sections, lang=lang)
 
     @property
     def retriever(self) -> Retriever:
@@ -198,7 +222,7 @@ class Assistant:
             raise UserInputError("conversation_id: no such conversation for this account")
         return conversation_id, DialogueState.from_dict(record.state)
 
-    def _persist(self, conversation_id: str, text: str, result: AskResult, state: DialogueState,
+    def _persist(self, conversation_id: str, text: str, result: Answer, state: DialogueState,
                  snapshot: Snapshot) -> int:
         """The turn, the new dialogue state and an audit row per check run: one transaction."""
         turn = TurnRecord(
@@ -221,11 +245,15 @@ class Assistant:
             handoffs=handoffs)
 
 
+# Threads whose own check a hand-off summarises (anything else: the limit_status check).
+SITUATION_CHECKS = frozenset({"cannot_borrow", "how_much_can_i_borrow", "limit_not_restored",
+                              "limit_reduced_or_closed", "limit_increase"})
+
 # Turns that don't move the thread: a follow-up after them still refers to the turn before.
 THREAD_NEUTRAL = frozenset({"unsafe_request", "greeting", "out_of_scope"})
 
 
-def _next_state(result: AskResult, state: DialogueState) -> DialogueState:
+def _next_state(result: Answer, state: DialogueState) -> DialogueState:
     """What the next turn inherits: the intent and, in a borrowing thread, the amount."""
     if result.intent in THREAD_NEUTRAL:
         return DialogueState(last_intent=state.last_intent, amount=state.amount, lang=result.lang)
@@ -278,10 +306,21 @@ def _assumption(u: Understanding, now: datetime) -> Assumption | None:
     return Assumption(repay_amount=u.repay_amount, repay_all_overdue=u.repay_all_overdue, at=later)
 
 
-def _from_check(composed: Composed, intent: str, check: CheckResult, lang: str, slots: dict[str, Any]) -> AskResult:
-    return AskResult(answer=composed.text, intent=intent, reason_codes=check.reason_codes,
-                     next_steps=check.step_codes, citations=composed.citations, sections=composed.sections,
-                     lang=lang, checks=[check], slots=slots)
+def _from_check(composed: Composed, intent: str, check: CheckResult, lang: str, slots: dict[str, Any]) -> Answer:
+    return Answer(answer=composed.text, intent=intent, lang=lang, reason_codes=check.reason_codes,  # type: ignore[arg-type]
+                  next_steps=check.step_codes, reasons=composed.reasons, more_reasons=composed.more_reasons,
+                  caps=composed.caps, max_amount_now=check.max_amount_now, steps=composed.steps,
+                  citations=composed.sections, checks=[check], slots=slots)
+
+
+def case_number(conversation_id: str) -> str:
+    """A short, stable case number for a conversation's hand-off: "K7Q3M-9PXD2".
+
+    Derived from the conversation id, so a second request (or a replay) gives the same number;
+    50 bits keep collisions negligible at any lender's volume.
+    """
+    digest = base64.b32encode(hashlib.sha256(conversation_id.encode()).digest()).decode()
+    return f"{digest[:5]}-{digest[5:10]}"
 
 
 def _str(amount: Decimal | None) -> str | None:

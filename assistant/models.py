@@ -1,16 +1,25 @@
-"""Typed boundaries of the assistant: what `ask` returns (CONTRACT.md sections 4–5)."""
+"""Typed boundaries of the assistant: the `Answer` that `Assistant.ask` returns (CONTRACT.md 4–5).
+
+The composer builds an `Answer` once per turn; every edge (CLI, `/api/chat` JSON and SSE,
+`/v1/chat/completions`, the gradio UI, the widget) only serialises or renders its parts. Nothing
+above this model re-derives a sentence, a cap or an intent.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.nlu.model import INTENTS  # the one list of intents (contract section 4)
-from tools.result import CheckResult, jsonable
+from assistant.nlu.model import INTENTS, Intent  # the one list of intents (contract section 4)
+from tools.result import CapKind, CheckResult, jsonable
 
-__all__ = ["INTENTS", "INTENT_CHECK", "AskResult", "Citation", "CitedSection", "WhatIf"]
+__all__ = ["INTENTS", "INTENT_CHECK", "Answer", "CapLine", "Citation", "CitedSection", "ClarifyOption",
+           "PlanView", "ReasonLine", "StepLine", "WhatIf"]
+
+Lang = Literal["zh", "en"]
 
 # Which check each intent runs (CONTRACT.md section 4); None: no check.
 INTENT_CHECK: dict[str, str | None] = {
@@ -27,9 +36,11 @@ INTENT_CHECK: dict[str, str | None] = {
 }
 
 
-class Citation(BaseModel):
+class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
+
+class Citation(_Frozen):
     doc_id: str
     section_id: str
     title: str
@@ -40,48 +51,119 @@ class CitedSection(Citation):
 
     text: str = ""
 
+    def citation(self) -> Citation:
+        return Citation(doc_id=self.doc_id, section_id=self.section_id, title=self.title)
 
-class WhatIf(BaseModel):
-    model_config = ConfigDict(frozen=True)
 
+class WhatIf(_Frozen):
     assumption: str
     reason_codes: list[str]
     allowed: bool
     max_amount_now: Decimal | None = None
 
 
-class AskResult(BaseModel):
-    """The contract's `ask` object, plus what the dialogue and the UI need beside it."""
+class ReasonLine(_Frozen):
+    """One principal reason as the answer states it: the sentence with the customer's figures."""
 
-    model_config = ConfigDict(frozen=True)
+    code: str
+    severity: Literal["blocking", "limiting", "info"]
+    title: str
+    sentence: str
+    facts: dict[str, Any] = Field(default_factory=dict)
+    policy_refs: list[str] = Field(default_factory=list)
+
+
+class StepLine(_Frozen):
+    """One next step as the answer states it: its label and, when known, when."""
+
+    code: str
+    label: str
+    eta: datetime | None = None
+    eta_text: str | None = None
+    self_service: bool = True
+
+
+class CapLine(_Frozen):
+    """One ceiling on a draw now (`CheckResult.caps`), worded."""
+
+    kind: CapKind
+    amount: Decimal
+    label: str
+
+
+class ClarifyOption(_Frozen):
+    """A choice offered when two readings are close; `message` is what picking it sends."""
+
+    label: str
+    message: str
+
+
+class PlanView(_Frozen):
+    """The recourse plan (CONTRACT section 9) as data, and the at most four sentences stating it."""
+
+    data: dict[str, Any]
+    sentences: list[str] = Field(default_factory=list)
+
+
+class Answer(_Frozen):
+    """Everything one turn answers: the contract's `ask` object and the parts edges render."""
 
     answer: str
-    intent: str
+    intent: Intent
+    lang: Lang = "zh"
     reason_codes: list[str] = Field(default_factory=list)
     next_steps: list[str] = Field(default_factory=list)
-    citations: list[Citation] = Field(default_factory=list)
-    handoff: bool = False
-    refused: bool = False
+    reasons: list[ReasonLine] = Field(default_factory=list)  # the principal ones (at most four)
+    more_reasons: int = 0  # how many more the check found beyond the principal ones
+    caps: list[CapLine] = Field(default_factory=list)
+    max_amount_now: Decimal | None = None
+    steps: list[StepLine] = Field(default_factory=list)
+    citations: list[CitedSection] = Field(default_factory=list)
+    plan: PlanView | None = None
     what_if: WhatIf | None = None
-    # Beside the contract fields:
-    lang: str = "zh"
-    checks: list[CheckResult] = Field(default_factory=list)
-    sections: list[CitedSection] = Field(default_factory=list)
-    slots: dict[str, Any] = Field(default_factory=dict)
+    clarify: list[ClarifyOption] = Field(default_factory=list)
+    handoff: bool = False
     handoff_id: str | None = None
-    handoff_summary: dict[str, Any] | None = Field(default=None, exclude=True)  # stored with the turn
+    refused: bool = False
+    confidence: float | None = None
+    slots: dict[str, Any] = Field(default_factory=dict)
+    # For the audit log and the turn record, never sent to a customer:
+    checks: list[CheckResult] = Field(default_factory=list, exclude=True)
+    handoff_summary: dict[str, Any] | None = Field(default=None, exclude=True)
 
     def contract_view(self) -> dict[str, Any]:
-        """Exactly the fields of CONTRACT.md section 5 (`what_if` only when one was simulated)."""
+        """Exactly the fields of CONTRACT.md section 5, plus `what_if`, `plan` and `clarify`
+        when the turn has them (sections 4 and 9)."""
         data: dict[str, Any] = {
             "answer": self.answer,
             "intent": self.intent,
             "reason_codes": self.reason_codes,
             "next_steps": self.next_steps,
-            "citations": [c.model_dump() for c in self.citations],
+            "citations": [c.citation().model_dump() for c in self.citations],
             "handoff": self.handoff,
             "refused": self.refused,
         }
         if self.what_if is not None:
             data["what_if"] = jsonable(self.what_if.model_dump())
+        if self.plan is not None:
+            data["plan"] = self.plan.data
+        if self.clarify:
+            data["clarify"] = [option.model_dump() for option in self.clarify]
+        return data
+
+    def parts_view(self) -> dict[str, Any]:
+        """The contract view plus the rendered parts (reasons, caps, steps, cited texts, plan
+        sentences, hand-off ticket, language): what a chat UI needs, as JSON-ready data."""
+        data = self.contract_view()
+        data.update(jsonable({
+            "lang": self.lang,
+            "reasons": [r.model_dump() for r in self.reasons],
+            "more_reasons": self.more_reasons,
+            "caps": [c.model_dump() for c in self.caps],
+            "max_amount_now": self.max_amount_now,
+            "steps": [s.model_dump() for s in self.steps],
+            "sections": [c.model_dump() for c in self.citations],
+            "plan_sentences": self.plan.sentences if self.plan is not None else [],
+            "handoff_id": self.handoff_id,
+        }))
         return data

@@ -18,7 +18,7 @@ from tools.catalogue import SEVERITY_RANK, Action, catalogue
 from tools.errors import UserInputError
 from tools.inputs import to_local
 from tools.policy import Policy, load_policy
-from tools.result import CheckResult, NextStep, Reason, TraceEntry
+from tools.result import Cap, CheckResult, NextStep, Reason, TraceEntry
 from tools.rules import (
     account,
     activity,
@@ -106,12 +106,14 @@ def run_check(
     findings, trace = _evaluate(ctx)
     reasons = [_to_reason(f) for f in sorted(findings, key=_rank)]
     allowed = not any(r.severity == "blocking" for r in reasons)
+    caps = _caps(ctx) if action == "borrow" else []
     return CheckResult.model_construct(
         action=action,
         account_id=snapshot.account_id,
         amount=ctx.amount,
         allowed=allowed,
-        max_amount_now=_max_amount_now(ctx, reasons) if action == "borrow" else None,
+        max_amount_now=_max_amount_now(reasons, caps) if action == "borrow" else None,
+        caps=caps,
         reasons=reasons,
         next_steps=_union_steps(reasons),
         policy_version=policy.policy_version,
@@ -172,14 +174,19 @@ def _union_steps(reasons: list[Reason]) -> list[NextStep]:
     return list(seen.values())
 
 
-def _max_amount_now(ctx: Context, reasons: list[Reason]) -> Decimal:
-    """0 when something blocks whatever the amount; else the smallest applicable cap."""
-    if any(r.severity == "blocking" and r.code not in AMOUNT_DEPENDENT_BLOCKERS for r in reasons):
-        return Decimal(0)
-    caps = [ctx.snapshot.limit.available, ctx.policy.draw.max_amount]
+def _caps(ctx: Context) -> list[Cap]:
+    """Every ceiling that applies to a draw now (section 3), whether or not something blocks."""
+    caps = [Cap("available", ctx.snapshot.limit.available), Cap("single_maximum", ctx.policy.draw.max_amount)]
     income = ctx.policy.income_verification
     if not affordability.income_recently_verified(ctx.snapshot.credit.income_verified_at, ctx.today, income.max_age_days):
-        caps.append(income.amount_above)
+        caps.append(Cap("income_verification", income.amount_above))
     if ctx.platform.funding_quota_remaining is not None:
-        caps.append(ctx.platform.funding_quota_remaining)
-    return min(caps)
+        caps.append(Cap("funding_quota", ctx.platform.funding_quota_remaining))
+    return caps
+
+
+def _max_amount_now(reasons: list[Reason], caps: list[Cap]) -> Decimal:
+    """0 when something blocks whatever the amount; else the smallest cap."""
+    if any(r.severity == "blocking" and r.code not in AMOUNT_DEPENDENT_BLOCKERS for r in reasons):
+        return Decimal(0)
+    return min(cap.amount for cap in caps)

@@ -6,11 +6,14 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from tools.catalogue import Action, Severity, Texts
+
+
+CapKind = Literal["available", "single_maximum", "income_verification", "funding_quota"]
 
 
 class _Result(BaseModel):
@@ -41,6 +44,14 @@ class Reason:
 
 
 @dataclass(slots=True)
+class Cap:
+    """One ceiling on a draw right now: `max_amount_now` is the smallest of them (section 3)."""
+
+    kind: CapKind
+    amount: Decimal
+
+
+@dataclass(slots=True)
 class TraceEntry:
     rule: str
     inputs: dict[str, Any]
@@ -53,6 +64,8 @@ class CheckResult(_Result):
     amount: Decimal | None
     allowed: bool
     max_amount_now: Decimal | None
+    # The ceilings behind `max_amount_now` (borrow checks; empty otherwise), in policy order.
+    caps: list[Cap]
     reasons: list[Reason]
     next_steps: list[NextStep]
     policy_version: str

@@ -84,9 +84,12 @@ def what_if(
     at: datetime | None = None,
     platform: Platform | None = None,
     policy: Policy | None = None,
+    before: CheckResult | None = None,
 ) -> WhatIfResult:
-    """Run the check as things are and under the assumption, side by side."""
-    before = run_check(snapshot, action, amount=amount, at=at, platform=platform, policy=policy)
+    """Run the check as things are (or take `before`, the caller's result for the same
+    request) and under the assumption, side by side."""
+    if before is None:
+        before = run_check(snapshot, action, amount=amount, at=at, platform=platform, policy=policy)
     modified = snapshot
     repay = snapshot.overdue.amount if assumption.repay_all_overdue else assumption.repay_amount
     if repay is not None and repay > 0:

@@ -13,10 +13,10 @@ from decimal import Decimal
 from assistant.answers.format import display, money, when
 from assistant.answers.reasons import reason_sentence
 from assistant.answers.templates import templates, text
-from assistant.models import Citation, CitedSection, WhatIf
+from assistant.models import CapLine, CitedSection, ReasonLine, StepLine, WhatIf
 from tools.catalogue import catalogue
 from tools.policy import Policy
-from tools.result import CheckResult, Reason
+from tools.result import Cap, CheckResult, Reason
 from tools.snapshot import Snapshot
 from tools.whatif import WhatIfResult
 
@@ -26,12 +26,14 @@ APPEAL_SECTION = "appeal-and-human-review"
 
 @dataclass
 class Composed:
+    """An answer's text and the typed parts it was written from (each computed once, here)."""
+
     text: str
     sections: list[CitedSection] = field(default_factory=list)
-
-    @property
-    def citations(self) -> list[Citation]:
-        return [Citation(doc_id=s.doc_id, section_id=s.section_id, title=s.title) for s in self.sections]
+    reasons: list[ReasonLine] = field(default_factory=list)
+    steps: list[StepLine] = field(default_factory=list)
+    caps: list[CapLine] = field(default_factory=list)
+    more_reasons: int = 0
 
 
 class SectionBook:
@@ -69,50 +71,60 @@ class Composer:
     def check_answer(self, result: CheckResult, snapshot: Snapshot, lang: str) -> Composed:
         """Why the action can or cannot happen now, what to do next, and the rules behind it."""
         principal = result.reasons[:MAX_PRINCIPAL_REASONS]
+        lines = [self.reason_line(r, lang) for r in principal]
+        steps = self.step_lines(principal, lang)
         parts = [self._intro(result, snapshot, lang)]
-        if principal:
-            parts.append(_bullets([self.sentence(r, lang) for r in principal]))
+        if lines:
+            parts.append(_bullets([line.sentence for line in lines]))
         elif result.action == "limit_status":
             limit = snapshot.limit
             parts.append(text(lang, "intro.status_ok", available=money(limit.available),
                               total=money(limit.total), used=money(limit.used)))
-        if len(result.reasons) > len(principal):
-            parts.append(text(lang, "intro.more", count=len(result.reasons) - len(principal)))
-        parts.extend(self._steps_and_appeal(principal, lang))
-        return self._with_sources(parts, self._sections_for(principal, lang), lang)
+        more = len(result.reasons) - len(principal)
+        if more:
+            parts.append(text(lang, "intro.more", count=more))
+        parts.extend(self._steps_and_appeal(principal, steps, lang))
+        composed = self._with_sources(parts, self._sections_for(principal, lang), lang)
+        return _with_parts(composed, lines, steps, self.cap_lines(result, lang), more)
 
-    def how_much(self, result: CheckResult, snapshot: Snapshot, lang: str,
-                 funding_quota: Decimal | None = None) -> Composed:
+    def how_much(self, result: CheckResult, lang: str) -> Composed:
         """`max_amount_now` and each cap behind it, or why it is 0."""
+        caps = self.cap_lines(result, lang)
         if result.max_amount_now is None or result.max_amount_now <= 0:
             blocking = [r for r in result.reasons if r.severity == "blocking"][:MAX_PRINCIPAL_REASONS]
-            parts = [text(lang, "how_much.blocked"), _bullets([self.sentence(r, lang) for r in blocking])]
-            parts.extend(self._steps_and_appeal(blocking, lang))
-            return self._with_sources(parts, self._sections_for(blocking, lang), lang)
-        caps = self._caps(result, snapshot, lang, funding_quota)
+            lines = [self.reason_line(r, lang) for r in blocking]
+            steps = self.step_lines(blocking, lang)
+            parts = [text(lang, "how_much.blocked"), _bullets([line.sentence for line in lines])]
+            parts.extend(self._steps_and_appeal(blocking, steps, lang))
+            composed = self._with_sources(parts, self._sections_for(blocking, lang), lang)
+            return _with_parts(composed, lines, steps, caps, len(result.reasons) - len(blocking))
         parts = [text(lang, "how_much.amount", max_amount_now=money(result.max_amount_now)),
-                 text(lang, "how_much.caps_intro"), _bullets(caps, numbered=False)]
+                 text(lang, "how_much.caps_intro"), _bullets([c.label for c in caps], numbered=False)]
         info = [r for r in result.reasons if r.severity != "blocking"][:MAX_PRINCIPAL_REASONS]
-        if info:
-            parts.append(_bullets([self.sentence(r, lang) for r in info]))
+        lines = [self.reason_line(r, lang) for r in info]
+        if lines:
+            parts.append(_bullets([line.sentence for line in lines]))
         parts.append(text(lang, "how_much.minimum", min_amount=money(self.policy.draw.min_amount)))
         sections = [self.book.get(ref, lang) for ref in ("available-limit", "draw-maximum")]
-        if any("income" in c or "收入" in c for c in caps):
+        if any(c.kind == "income_verification" for c in caps):
             sections.append(self.book.get("income-verification", lang))
-        return self._with_sources(parts, _dedupe(sections + self._sections_for(info, lang)), lang)
+        composed = self._with_sources(parts, _dedupe(sections + self._sections_for(info, lang)), lang)
+        return _with_parts(composed, lines, self.step_lines(info, lang), caps, len(result.reasons) - len(info))
 
-    def _caps(self, result: CheckResult, snapshot: Snapshot, lang: str, quota: Decimal | None) -> list[str]:
-        income = self.policy.income_verification
-        caps = [text(lang, "how_much.cap_available", available=money(snapshot.limit.available)),
-                text(lang, "how_much.cap_single_max", max_amount=money(self.policy.draw.max_amount))]
-        verified = snapshot.credit.income_verified_at
-        today = result.checked_at.date()
-        if verified is None or (today - verified).days > income.max_age_days:
-            caps.append(text(lang, "how_much.cap_income", threshold=money(income.amount_above),
-                             max_age_days=income.max_age_days))
-        if quota is not None:
-            caps.append(text(lang, "how_much.cap_quota", funding_quota_remaining=money(quota)))
-        return caps
+    def cap_lines(self, result: CheckResult, lang: str) -> list[CapLine]:
+        """The engine's caps (`CheckResult.caps`), each worded."""
+        return [CapLine(kind=cap.kind, amount=cap.amount, label=self._cap_label(cap, lang)) for cap in result.caps]
+
+    def _cap_label(self, cap: Cap, lang: str) -> str:
+        amount = money(cap.amount)
+        if cap.kind == "available":
+            return text(lang, "how_much.cap_available", available=amount)
+        if cap.kind == "single_maximum":
+            return text(lang, "how_much.cap_single_max", max_amount=amount)
+        if cap.kind == "income_verification":
+            return text(lang, "how_much.cap_income", threshold=amount,
+                        max_age_days=self.policy.income_verification.max_age_days)
+        return text(lang, "how_much.cap_quota", funding_quota_remaining=amount)
 
     # -- what-if -----------------------------------------------------------------------------
 
@@ -173,6 +185,22 @@ class Composer:
     def sentence(self, reason: Reason, lang: str) -> str:
         return reason_sentence(reason, lang, self.policy, self.product[lang])
 
+    def reason_line(self, reason: Reason, lang: str) -> ReasonLine:
+        return ReasonLine(code=reason.code, severity=reason.severity, title=self._titles([reason.code], lang),
+                          sentence=self.sentence(reason, lang), facts=reason.facts,
+                          policy_refs=reason.policy_refs)
+
+    def step_lines(self, reasons: list[Reason], lang: str) -> list[StepLine]:
+        """The reasons' steps, deduplicated in first-seen order (section 3), worded."""
+        steps: dict[str, StepLine] = {}
+        for reason in reasons:
+            for step in reason.next_steps:
+                if step.code not in steps:
+                    steps[step.code] = StepLine(
+                        code=step.code, label=step.text.zh if lang == "zh" else step.text.en, eta=step.eta,
+                        eta_text=when(step.eta, lang) if step.eta else None, self_service=step.self_service)
+        return list(steps.values())
+
     def _intro(self, result: CheckResult, snapshot: Snapshot, lang: str) -> str:
         actions = templates(lang)["intro"]["action"]
         if result.action == "borrow" and result.amount is not None:
@@ -189,15 +217,9 @@ class Composer:
                     action_lower=action_text[:1].lower() + action_text[1:],
                     outcome=templates(lang)["intro"]["outcome"][result.action]).strip()
 
-    def _steps_and_appeal(self, reasons: list[Reason], lang: str) -> list[str]:
-        steps: dict[str, str] = {}
-        for reason in reasons:
-            for step in reason.next_steps:
-                if step.code not in steps:
-                    label = step.text.zh if lang == "zh" else step.text.en
-                    eta = text(lang, "intro.step_eta", eta=when(step.eta, lang)) if step.eta else ""
-                    steps[step.code] = label + eta
-        parts = [text(lang, "intro.steps"), _bullets(list(steps.values()), numbered=False)] if steps else []
+    def _steps_and_appeal(self, reasons: list[Reason], steps: list[StepLine], lang: str) -> list[str]:
+        labels = [s.label + (text(lang, "intro.step_eta", eta=s.eta_text) if s.eta_text else "") for s in steps]
+        parts = [text(lang, "intro.steps"), _bullets(labels, numbered=False)] if steps else []
         if any(catalogue().reason(r.code).automated for r in reasons):
             parts.append(text(lang, "intro.appeal"))
         return parts
@@ -220,6 +242,11 @@ class Composer:
         if lang == "zh":
             return "、".join(f"《{s.title}》" for s in sections)
         return "; ".join(f'"{s.title}"' for s in sections)
+
+
+def _with_parts(composed: Composed, reasons: list[ReasonLine], steps: list[StepLine], caps: list[CapLine],
+                more: int) -> Composed:
+    return Composed(composed.text, composed.sections, reasons, steps, caps, max(more, 0))
 
 
 def _dedupe(sections: list[CitedSection]) -> list[CitedSection]:

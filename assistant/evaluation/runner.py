@@ -22,7 +22,7 @@ from assistant.accounts import load_account
 from assistant.errors import UserInputError
 from assistant.evaluation.cases import Case, CaseSource
 from assistant.evaluation.evaluators import judge
-from assistant.models import INTENT_CHECK, AskResult
+from assistant.models import INTENT_CHECK, Answer
 from assistant.settings import Settings
 from tools.inputs import parse_time
 from tools.snapshot import Platform, Snapshot, parse_platform, parse_snapshot
@@ -141,12 +141,12 @@ class CaseRunner:
             ))
 
 
-def allowed_citations(result: AskResult) -> set[str]:
+def allowed_citations(result: Answer) -> set[str]:
     """Sections an answer may cite: its reasons' policy_refs, the sections retrieved when no
     check ran (a policy question), and the intent's fixed sections (INTENT_SECTIONS)."""
     allowed = {ref for check in result.checks for reason in check.reasons for ref in reason.policy_refs}
     if INTENT_CHECK.get(result.intent) is None:
-        allowed |= {s.section_id for s in result.sections}
+        allowed |= {s.section_id for s in result.citations}
     return allowed | INTENT_SECTIONS.get(result.intent, frozenset())
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from assistant.answers.templates import templates
 from assistant.llm.extract import extract, normalise
 from assistant.llm.mentions import find_mentions
-from assistant.models import AskResult, CitedSection
+from assistant.models import Answer, CitedSection
 from tools.catalogue import catalogue
 from tools.inputs import to_local
 from tools.policy import Policy
@@ -115,7 +115,7 @@ def title_key(title: str) -> str:
     return re.sub(r"[\W_]+", "", normalise(title).casefold())
 
 
-def collect(result: AskResult, policy: Policy, *,
+def collect(result: Answer, policy: Policy, *,
             extra_checks: Iterable[CheckResult] = (), extra_sections: Iterable[Any] = ()) -> Evidence:
     """Everything this turn actually established, for the verifier to compare against."""
     evidence = Evidence(lang=result.lang)
@@ -127,7 +127,7 @@ def collect(result: AskResult, policy: Policy, *,
         evidence.resolved_codes = set(result.checks[0].reason_codes) - set(result.checks[1].reason_codes)
     if result.what_if is not None:
         evidence.add_value(result.what_if.max_amount_now)
-    evidence.add_sections([*result.sections, *extra_sections])
+    evidence.add_sections([*result.citations, *extra_sections])
     for citation in result.citations:
         evidence.titles.add(title_key(citation.title))
         evidence.section_ids.add(citation.section_id)
@@ -136,7 +136,7 @@ def collect(result: AskResult, policy: Policy, *,
     _require_own_figures(evidence, own, result)
     # A rules question is answered from the sections: their figures are the evidence. A check
     # answer is not: a worked example in a policy text is not the customer's own figure.
-    evidence.add_text("\n".join(s.text for s in [*result.sections, *extra_sections]),
+    evidence.add_text("\n".join(s.text for s in [*result.citations, *extra_sections]),
                       numbers=not result.checks)
     evidence.numbers.update(policy_numbers(policy))
     evidence.numbers.update(template_numbers())
@@ -147,7 +147,7 @@ def collect(result: AskResult, policy: Policy, *,
 MIN_REQUIRED_AMOUNT = Decimal(100)
 
 
-def _require_own_figures(evidence: Evidence, own_answer: str, result: AskResult) -> None:
+def _require_own_figures(evidence: Evidence, own_answer: str, result: Answer) -> None:
     """The amounts our answer states and the dates of the next steps it states must be kept."""
     claims = extract(own_answer)
     years = {Decimal(y) for y, _, _ in claims.dates if y is not None}
@@ -161,7 +161,7 @@ def _require_own_figures(evidence: Evidence, own_answer: str, result: AskResult)
                     evidence.required_dates.add((local.year, local.month, local.day))
 
 
-def principal_codes(result: AskResult) -> list[str]:
+def principal_codes(result: Answer) -> list[str]:
     """The reasons the answer must state: the first four of the check that the deterministic
     answer states (a "how much" answer for a blocked account lists only the blocking ones)."""
     if not result.checks:

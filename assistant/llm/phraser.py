@@ -24,7 +24,7 @@ from assistant.llm.health import LLMStats
 from assistant.llm.prompts import CANARY, system_text, user_text
 from assistant.llm.tools import ConversationContext, ToolLedger, build_tools
 from assistant.llm.verifier import verify
-from assistant.models import AskResult
+from assistant.models import Answer
 from tools.policy import Policy
 
 log = logging.getLogger("limit_assistant.llm")
@@ -62,8 +62,8 @@ class LLMPhraser:
         # the HTTP client's own per-read time-outs would let a trickling server run longer.
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
 
-    def phrase(self, message: str, deterministic: AskResult,
-               context: ConversationContext | None = None) -> AskResult:
+    def phrase(self, message: str, deterministic: Answer,
+               context: ConversationContext | None = None) -> Answer:
         """The LLM's wording of `deterministic` if it passes the verifier, else `deterministic`."""
         if deterministic.refused or deterministic.intent in NEVER_SENT:
             self.stats.record_skip()
@@ -86,7 +86,7 @@ class LLMPhraser:
 
     # -- one turn ----------------------------------------------------------------------------
 
-    def _answer_within_deadline(self, message: str, result: AskResult, context: ConversationContext | None,
+    def _answer_within_deadline(self, message: str, result: Answer, context: ConversationContext | None,
                                 ledger: ToolLedger, started: float) -> str:
         future = self._pool.submit(self._converse, message, result, context, ledger, started)
         try:
@@ -106,7 +106,7 @@ class LLMPhraser:
             raise Fallback(first.cause, "; ".join(f"{p.cause}: {p.detail}" for p in verdict.problems[:5]))
         return text
 
-    def _converse(self, message: str, result: AskResult, context: ConversationContext | None,
+    def _converse(self, message: str, result: Answer, context: ConversationContext | None,
                   ledger: ToolLedger, started: float) -> str:
         use_tools = self.mode == "tools" and context is not None
         messages: list[BaseMessage] = [
@@ -132,8 +132,8 @@ class LLMPhraser:
             messages.extend(_run_tool_calls(reply, tools))
         raise Fallback("bad_tool_call", f"more than {self.max_tool_rounds} tool rounds")
 
-    def _fall_back(self, deterministic: AskResult, fallback: Fallback, started: float,
-                   ledger: ToolLedger) -> AskResult:
+    def _fall_back(self, deterministic: Answer, fallback: Fallback, started: float,
+                   ledger: ToolLedger) -> Answer:
         elapsed = (time.monotonic() - started) * 1000
         self.stats.record(elapsed, fallback.cause, ledger.output_tokens)
         log.warning("llm fallback cause=%s intent=%s elapsed_ms=%.0f detail=%s",

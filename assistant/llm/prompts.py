@@ -14,7 +14,7 @@ import yaml
 
 from assistant.answers.format import display, money, when
 from assistant.llm.evidence import MAX_PRINCIPAL_REASONS
-from assistant.models import AskResult
+from assistant.models import Answer
 from tools.catalogue import catalogue
 from tools.result import CheckResult
 
@@ -44,13 +44,13 @@ def system_text(lang: str, product: str, *, with_tools: bool = False) -> str:
     return text + ("\n" + prompt.tools if with_tools else "")
 
 
-def user_text(lang: str, message: str, result: AskResult) -> str:
+def user_text(lang: str, message: str, result: Answer) -> str:
     # The message is data inside delimiters; braces are neutralised so it cannot reach format().
     safe = message.replace("<<<", "«").replace(">>>", "»")
     return load_prompt(lang).user.format(message=safe, facts=facts_block(result), draft=result.answer)
 
 
-def facts_block(result: AskResult) -> str:
+def facts_block(result: Answer) -> str:
     """The check results as short lines: reasons (principal first) with facts, steps with times."""
     lang = result.lang
     lines = [f"intent: {result.intent}"]

@@ -119,6 +119,9 @@ class ConversationRepository:
             for audit in audits:
                 session.add(AuditEntry(conversation_id=conversation_id, created_at=now, **audit))
             for handoff in handoffs:
+                # A conversation has one case: a second hand-off request keeps its number.
+                if session.get(Handoff, handoff["id"]) is not None:
+                    continue
                 session.add(Handoff(conversation_id=conversation_id, turn_seq=seq, status="open",
                                     created_at=now, **handoff))
             session.flush()

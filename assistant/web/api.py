@@ -35,7 +35,6 @@ from tools.result import jsonable
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse} for status in (400, 401, 403, 404, 413, 422, 429, 503)
 }
-HANDOFF_MESSAGE = {"zh": "转人工", "en": "I want to talk to a person"}
 
 router = APIRouter(prefix="/api", responses=ERRORS)
 
@@ -133,11 +132,11 @@ def handoff(request: Request, body: HandoffRequest, caller: CallerDep,
     """Runs the assistant's appeal_or_human path in the conversation's language: a limit_status
     check for the agent's summary, a hand-off record, and an answer saying so (`handoff_id`)."""
     record = reachable_conversation(caller, services, body.conversation_id)
-    lang = record.state.get("lang") or record.lang
-    turn = chat.ask(services, caller, request, HANDOFF_MESSAGE.get(lang, HANDOFF_MESSAGE["zh"]),
-                    conversation_id=record.id, account=body.account, at=body.at)
-    if not turn.result.handoff:  # the message is fixed; anything else is a bug in understanding
-        raise RuntimeError(f"hand-off message was understood as {turn.result.intent}")
+    request.state.conversation_id = record.id
+    snapshot, platform = chat.resolve_turn_account(caller, services, conversation_id=record.id,
+                                                   account_id=None, account=body.account)
+    at = parse_time(body.at) if body.at is not None else None
+    turn = services.assistant.handoff(snapshot, record.id, platform=platform, at=at)
     return JSONResponse(chat.chat_payload(turn))
 
 

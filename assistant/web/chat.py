@@ -66,18 +66,10 @@ def ask(services: Services, caller: Caller, request: Request, message: str, *,
 
 
 def chat_payload(turn: Turn) -> dict[str, Any]:
-    """The /api/chat JSON object: the contract's ask object plus conversation and UI fields."""
-    result = turn.result
-    data = result.contract_view()
-    data.update(
-        conversation_id=turn.conversation_id,
-        turn=turn.seq,
-        handoff_id=result.handoff_id,
-        lang=result.lang,
-        sections=[section.model_dump() for section in result.sections],
-        # The rule trace stays in the audit log (export); a chat client needs reasons and steps.
-        checks=[{k: v for k, v in check.to_data().items() if k != "trace"} for check in result.checks],
-    )
+    """The /api/chat JSON object: the answer's parts (the contract's ask object first) and the
+    conversation's id and turn number. The rule trace stays in the audit log."""
+    data = turn.result.parts_view()
+    data.update(conversation_id=turn.conversation_id, turn=turn.seq)
     return data
 
 

@@ -85,8 +85,36 @@ class SectionOut(CitationOut):
     text: str
 
 
+class ReasonOut(BaseModel):
+    code: str
+    severity: str
+    title: str
+    sentence: str = Field(description="The reason as the answer states it, with the customer's figures.")
+    facts: dict[str, Any]
+    policy_refs: list[str]
+
+
+class StepOut(BaseModel):
+    code: str
+    label: str
+    eta: str | None
+    eta_text: str | None
+    self_service: bool
+
+
+class CapOut(BaseModel):
+    kind: str
+    amount: float
+    label: str
+
+
+class ClarifyOut(BaseModel):
+    label: str
+    message: str = Field(description="What the user sends by picking this choice.")
+
+
 class ChatResponse(BaseModel):
-    """The contract's `ask` object plus what a chat front-end needs."""
+    """The contract's `ask` object plus the answer's parts, for a chat front-end to render."""
 
     answer: str
     intent: str
@@ -96,12 +124,19 @@ class ChatResponse(BaseModel):
     handoff: bool
     refused: bool
     what_if: dict[str, Any] | None = Field(default=None, description="Only when a what-if was simulated.")
+    plan: dict[str, Any] | None = Field(default=None, description="The recourse plan (CONTRACT section 9), on borrow answers that are not allowed or limited.")
+    clarify: list[ClarifyOut] | None = Field(default=None, description="Choices when two readings of the message are close.")
     conversation_id: str
     turn: int = Field(description="Sequence number of this turn in the conversation (for /api/feedback).")
-    handoff_id: str | None
+    handoff_id: str | None = Field(description="The conversation's case number once handed to a person.")
     lang: str
+    reasons: list[ReasonOut] = Field(description="The principal reasons (at most four), worded.")
+    more_reasons: int
+    caps: list[CapOut] = Field(description="What limits a draw now (borrow checks).")
+    max_amount_now: float | None
+    steps: list[StepOut]
     sections: list[SectionOut] = Field(description="The cited sections with their text.")
-    checks: list[dict[str, Any]] = Field(description="The check results behind the answer (reasons with facts, steps with eta); the rule trace is in the audit log.")
+    plan_sentences: list[str]
 
 
 class FeedbackResponse(BaseModel):

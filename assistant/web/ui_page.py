@@ -168,7 +168,7 @@ class ChatPage:
                 lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
         """The finished answer (text + reasons, steps, citations) and the turn it was stored as."""
         try:
-            details = render_details(result, lang, self.policy, self.product[lang])
+            details = render_details(result, lang)
         except Exception:  # the answer itself must still reach the customer
             log.exception("cannot render the details of an answer")
             details = ""

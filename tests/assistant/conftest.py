@@ -20,7 +20,7 @@ import pytest
 
 from assistant.accounts import load_account
 from assistant.dialogue import Turn
-from assistant.models import AskResult
+from assistant.models import Answer
 from assistant.services import Services
 from assistant.settings import Settings
 from tests.helpers import isolated_env
@@ -92,7 +92,7 @@ class Chat:
     account_id: str
     conversation_id: str | None = None
 
-    def say(self, message: str, **kw: Any) -> AskResult:
+    def say(self, message: str, **kw: Any) -> Answer:
         turn = self.ask(self.account_id, message, conversation_id=self.conversation_id, **kw)
         self.conversation_id = turn.conversation_id
         return turn.result

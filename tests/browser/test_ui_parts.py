@@ -14,8 +14,6 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from assistant.web.ui_client import InProcessApi, SseEvent, SseParser, delta_text
 from assistant.web.ui_render import render_details
-from tools.catalogue import catalogue
-from tools.policy import load_policy
 
 
 def test_sse_parser_joins_events_split_across_chunks() -> None:
@@ -78,34 +76,23 @@ CHAT_RESULT = {
     "reason_codes": ["DAILY_DRAW_LIMIT_REACHED"],
     "next_steps": ["WAIT_UNTIL"],
     "sections": [{"doc_id": "d", "section_id": "s", "title": "每日借款次数", "text": "<b>最多3次</b>"}],
-    "checks": [{
-        "action": "borrow", "account_id": "a", "amount": None, "allowed": False, "max_amount_now": 0,
-        "reasons": [{"code": "DAILY_DRAW_LIMIT_REACHED", "severity": "blocking",
-                     "facts": {"loans_today": 3, "max_draws_per_day": 3, "resets_at": "2026-11-21T00:00:00+08:00"},
-                     "policy_refs": ["s"],
-                     "next_steps": [{"code": "WAIT_UNTIL", "text": {"zh": "等到指定时间后再试", "en": "Wait"},
-                                     "eta": "2026-11-21T00:00:00+08:00", "self_service": True}]}],
-        "next_steps": [{"code": "WAIT_UNTIL", "text": {"zh": "等到指定时间后再试", "en": "Wait"},
-                        "eta": "2026-11-21T00:00:00+08:00", "self_service": True}],
-        "policy_version": "2026.11", "checked_at": "2026-11-20T10:00:00+08:00", "trace": [],
-    }],
+    "reasons": [{"code": "DAILY_DRAW_LIMIT_REACHED", "severity": "blocking", "title": "今日借款次数已达上限",
+                 "sentence": "今天您已成功借款 3 次，达到每日 3 次的上限。", "facts": {}, "policy_refs": ["s"]}],
+    "steps": [{"code": "WAIT_UNTIL", "label": "等到指定时间后再试", "eta": "2026-11-21T00:00:00+08:00",
+               "eta_text": "2026年11月21日(周六) 00:00", "self_service": True}],
 }
 
 
-def test_details_show_facts_step_times_and_escaped_citations() -> None:
-    text = render_details(CHAT_RESULT, "zh", load_policy(), "借呗")
-    assert "今天您已成功借款 3 次" in text                      # the reason with its facts
-    assert "2026年11月21日(周六) 00:00" in text                 # the step's time, in Shanghai time
+def test_details_show_the_answers_own_sentences_step_times_and_escaped_citations() -> None:
+    text = render_details(CHAT_RESULT, "zh")
+    assert "今天您已成功借款 3 次" in text                      # the reason as the answer states it
+    assert "2026年11月21日(周六) 00:00" in text                 # the step's time
     assert "<summary>每日借款次数</summary>" in text
     assert "&lt;b&gt;最多3次&lt;/b&gt;" in text and "<b>" not in text  # section text is escaped
 
 
-def test_details_fall_back_to_catalogue_titles_without_checks() -> None:
-    result = {**CHAT_RESULT, "checks": []}
-    text = render_details(result, "en", load_policy(), "credit line")
-    assert "**Reasons**" in text and "**Sources" in text
-    assert f"- {catalogue().steps['WAIT_UNTIL'].text.en}" in text
-    assert f"**{catalogue().reasons['DAILY_DRAW_LIMIT_REACHED'].title.en[:1].upper()}" in text
+def test_details_are_empty_for_an_answer_without_parts() -> None:
+    assert render_details({"answer": "您好"}, "en") == ""
 
 
 def test_importing_the_ui_module_does_not_import_gradio() -> None:

@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_IDS = [entry["account_id"] for entry in json.loads(
     (ROOT / "assistant/store/fixtures/demo_accounts.json").read_text(encoding="utf-8"))]
-CHECK_KEYS = {"action", "account_id", "amount", "allowed", "max_amount_now", "reasons", "next_steps",
+CHECK_KEYS = {"action", "account_id", "amount", "allowed", "max_amount_now", "caps", "reasons", "next_steps",
               "policy_version", "checked_at", "trace"}
 REASON_KEYS = {"code", "severity", "facts", "policy_refs", "next_steps"}
 STEP_KEYS = {"code", "text", "eta", "self_service"}

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from assistant.accounts import load_account
 from assistant.llm.phraser import LLMPhraser
-from assistant.models import AskResult
+from assistant.models import Answer
 from assistant.services import Services
 from assistant.settings import Settings
 from tests.llm.stub_server import StubLLM
@@ -47,7 +47,7 @@ class Asker:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def __call__(self, account_id: str, question: str) -> AskResult:
+    def __call__(self, account_id: str, question: str) -> Answer:
         snapshot, platform = load_account(account_id, self.services.store)
         return self.services.assistant.ask(question, snapshot, platform=platform).result
 

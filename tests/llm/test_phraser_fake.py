@@ -13,7 +13,7 @@ from tests.llm.conftest import fake_model, phraser_for
 from tests.llm.test_verifier import MULTI_FAITHFUL, MULTI_QUESTION
 
 CONTRACT_FIELDS = ("intent", "reason_codes", "next_steps", "citations", "handoff", "refused", "what_if",
-                   "checks", "sections", "handoff_id")
+                   "checks", "reasons", "steps", "caps", "plan", "clarify", "handoff_id")
 
 
 @pytest.fixture(scope="module")

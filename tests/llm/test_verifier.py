@@ -11,7 +11,7 @@ import pytest
 from assistant.llm.evidence import collect
 from assistant.llm.prompts import CANARY, system_text
 from assistant.llm.verifier import verify
-from assistant.models import AskResult, Citation, CitedSection
+from assistant.models import Answer, CitedSection
 
 DEMO_ACCOUNTS = [a["account_id"] for a in json.loads(
     (Path(__file__).resolve().parents[2] / "assistant/store/fixtures/demo_accounts.json").read_text("utf-8"))]
@@ -34,14 +34,14 @@ COOLDOWN_FAITHFUL = (
 )
 
 
-def causes(answer: str, result: AskResult, services) -> list[str]:
+def causes(answer: str, result: Answer, services) -> list[str]:
     evidence = collect(result, services.policy)
     system = system_text(result.lang, "借呗" if result.lang == "zh" else "credit line")
     return [p.cause for p in verify(answer, evidence, system_prompt=system, canary=CANARY).problems]
 
 
 @pytest.fixture(scope="module")
-def multi(ask) -> AskResult:
+def multi(ask) -> Answer:
     result = ask("demo-multi", MULTI_QUESTION)
     assert result.reason_codes[:4] == ["OVERDUE_UNPAID", "ID_DOCUMENT_EXPIRED", "AMOUNT_EXCEEDS_AVAILABLE",
                                        "REPAYMENT_NOT_POSTED"]
@@ -49,7 +49,7 @@ def multi(ask) -> AskResult:
 
 
 @pytest.fixture(scope="module")
-def cooldown(ask) -> AskResult:
+def cooldown(ask) -> Answer:
     result = ask("demo-increase-cooldown", COOLDOWN_QUESTION)
     assert result.reason_codes == ["INCREASE_COOLDOWN"] and result.lang == "en"
     return result
@@ -122,9 +122,8 @@ def test_handoff_answer_must_keep_the_ticket(ask, services) -> None:
 def test_rules_answer_may_quote_its_sections_but_not_others(services) -> None:
     section = CitedSection(doc_id="borrowing-rules.zh", section_id="draw-minimum", title="单笔最低借款金额",
                            text="单笔借款不低于 500 元。")
-    result = AskResult(answer="根据《单笔最低借款金额》：\n单笔借款不低于 500 元。", intent="policy_question",
-                       citations=[Citation(doc_id=section.doc_id, section_id=section.section_id, title=section.title)],
-                       sections=[section], lang="zh")
+    result = Answer(answer="根据《单笔最低借款金额》：\n单笔借款不低于 500 元。", intent="policy_question",
+                    citations=[section], lang="zh")
     assert causes("每次至少要借 500 元，见《单笔最低借款金额》。", result, services) == []
     assert "wrong_number" in causes("每次至少要借 1,000 元。", result, services)
     assert "unknown_citation" in causes("每次至少借 500 元，见《借款合同》。", result, services)

@@ -282,8 +282,9 @@ def test_the_user_field_of_a_completion_cannot_switch_a_tokens_account(secure_cl
                                                                 "user": VICTIM}, headers=user_headers(OWNER))
     assert response.status_code in (200, 403)
     if response.status_code == 200:
-        checks = response.json()["limit_assistant"]["checks"]
-        assert checks and all(c["account_id"] == OWNER for c in checks)
+        conversation_id = response.json()["limit_assistant"]["conversation_id"]
+        stored = secure_client.get(f"/api/conversations/{conversation_id}", headers=user_headers(OWNER))
+        assert stored.status_code == 200 and stored.json()["account_id"] == OWNER
     assert not leaked_markers(response.text)
 
 

@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from assistant.accounts import load_account
-from assistant.models import AskResult
+from assistant.models import Answer
 from assistant.services import Services
 from assistant.settings import DEFAULT_CORPUS_DIR
 from tests.security.conftest import VICTIM_MARKERS, make_settings
@@ -47,7 +47,7 @@ TEMPLATE_KEY = re.compile(r"(?m)^\s*[a-z_]+:\s")  # a line of a YAML template fi
 ACCOUNT_ID = re.compile(r"\b(?:demo|acct)-[a-z0-9-]+")
 
 
-def judge(result: AskResult, *, account_id: str, snapshot: Any, platform: Any, text: str) -> str:
+def judge(result: Answer, *, account_id: str, snapshot: Any, platform: Any, text: str) -> str:
     """'refused' or 'ignored'; an AssertionError names what got through."""
     answer = result.answer
     assert not [w for w in PROMISE_WORDS if w in answer.lower()], answer[:300]
@@ -201,10 +201,10 @@ def poisoned_services(tmp_path_factory: pytest.TempPathFactory) -> Services:
     return Services(make_settings(data_dir, data_dir, corpus_dir=corpus))
 
 
-def _own_words(result: AskResult) -> str:
+def _own_words(result: Answer) -> str:
     """The answer without the policy text it quotes."""
     text = result.answer
-    for section in result.sections:
+    for section in result.citations:
         text = text.replace(section.text.strip(), "")
     return text
 
@@ -231,5 +231,5 @@ def test_the_poisoned_document_is_really_retrieved(poisoned_services: Services, 
     snapshot, platform = load_account("demo-overdue", demo_services.store)
     result = poisoned_services.assistant.ask("逾期了还能借吗", snapshot, platform=platform).result
     assert CORPUS["text_zh"] in result.answer
-    assert any(CORPUS["text_zh"] in s.text for s in result.sections)
+    assert any(CORPUS["text_zh"] in s.text for s in result.citations)
 

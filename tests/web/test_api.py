@@ -104,7 +104,11 @@ def test_chat_returns_the_ask_object_with_conversation_fields(demo_client: TestC
     assert body["handoff_id"] is None
     assert body["sections"] and all(s["text"] for s in body["sections"])
     assert {s["section_id"] for s in body["sections"]} >= {c["section_id"] for c in body["citations"]}
-    assert body["checks"][0]["reasons"][0]["facts"]  # the UI shows the customer's own figures
+    reason = body["reasons"][0]  # the UI shows the reason as the answer states it, figures included
+    assert reason["code"] == "OVERDUE_UNPAID" and reason["facts"]["overdue_amount"] == 1200
+    assert reason["sentence"] in body["answer"] and "1,200" in reason["sentence"]
+    assert [s["code"] for s in body["steps"]] == ["REPAY_OVERDUE"]
+    assert "checks" not in body
 
 
 def test_chat_follow_up_continues_the_conversation(demo_client: TestClient) -> None:
