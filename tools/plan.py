@@ -23,11 +23,10 @@ import heapq
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from tools.catalogue import SEVERITY_RANK, catalogue
 from tools.errors import UserInputError
 from tools.inputs import local_midnight, to_local
 from tools.plan_model import Goal, Plan, PlanStep
-from tools.plan_reach import help_steps, unclearable
+from tools.plan_reach import help_steps, rank, unclearable
 from tools.plan_simulation import CustomerStep, Timeline, ceil_minute, goal_codes
 from tools.policy import Policy, load_policy
 from tools.result import CheckResult
@@ -40,8 +39,6 @@ HORIZON = timedelta(days=60)
 MAINTENANCE = "SYSTEM_MAINTENANCE"
 REVIEW_CODES = frozenset({"RISK_REVIEW_HOLD", "COMPLIANCE_REVIEW"})
 SHORTAGE = frozenset({"NO_AVAILABLE_LIMIT", "AMOUNT_EXCEEDS_AVAILABLE"})
-CODE_ORDER = tuple(sorted(catalogue().reasons, key=lambda c: (SEVERITY_RANK[catalogue().reason(c).severity],
-                                                                catalogue().reason(c).priority)))
 
 
 def plan(
@@ -64,8 +61,8 @@ def plan(
     blocked = unclearable(first, timeline, _needed(timeline))
     if blocked:
         return result.plan(False, None, None, help_steps(blocked, first, timeline), blocked)
-    steps = _customer_steps(timeline)
-    found = _search(timeline, steps, _request_window_end(first, now))
+    steps, window_end = _customer_steps(timeline), _request_window_end(first)
+    found = _search(timeline, steps, window_end)
     if isinstance(found, list):  # nothing met within the horizon: what is left at its end
         return result.plan(False, None, None, help_steps(found, first, timeline), found)
     clear_at, earliest = found
@@ -73,7 +70,7 @@ def plan(
     final = timeline.check(kept, earliest)
     planned = ([PlanStep(s.step, "you", now, s.amount, clears[s], True) for s in kept]
                + _support_steps(timeline)
-               + _wait_steps(timeline, kept, clear_at, _request_window_end(first, now)))
+               + _wait_steps(timeline, kept, clear_at, window_end))
     return result.plan(True, earliest, final.max_amount_now, planned, [])
 
 
@@ -201,7 +198,7 @@ def _name_shortage(codes: list[str], at_request: list[str]) -> list[str]:
     if named & SHORTAGE:
         named |= {code for code in at_request if code in SHORTAGE}
     named.discard(MAINTENANCE)  # the request's window is a wait's, never a step's
-    return [code for code in CODE_ORDER if code in named]
+    return sorted(named, key=rank)
 
 
 def _support_steps(timeline: Timeline) -> list[PlanStep]:
@@ -240,7 +237,7 @@ def _wait_steps(timeline: Timeline, kept: tuple[CustomerStep, ...], clear_at: da
     return waits
 
 
-def _request_window_end(first: CheckResult, now: datetime) -> datetime | None:
+def _request_window_end(first: CheckResult) -> datetime | None:
     """The end of the maintenance window the request falls in (it gets a wait of its own)."""
     reason = first.reason(MAINTENANCE)
     return ceil_minute(reason.facts["window_end"]) if reason is not None else None

@@ -36,7 +36,7 @@ def unclearable(first: CheckResult, timeline: Timeline, needed: Decimal) -> list
     if not found and limit.available + limit.used < needed:
         found.append(LIMIT_CODES[0] if limit.available + limit.used < timeline.policy.draw.min_amount
                      else LIMIT_CODES[1])
-    return sorted(found, key=_rank)
+    return sorted(found, key=rank)
 
 
 def _stays(code: str, timeline: Timeline, needed: Decimal) -> bool:
@@ -62,7 +62,8 @@ def _ahead(moment: datetime | None, now: datetime) -> bool:
     return moment is not None and moment > now
 
 
-def _rank(code: str) -> tuple[int, int]:
+def rank(code: str) -> tuple[int, int]:
+    """A reason's place in a check's ranking: severity, then the contract's table order."""
     spec = catalogue().reason(code)
     return SEVERITY_RANK[spec.severity], spec.priority
 
