@@ -2,7 +2,8 @@
 # Prepares the browser tests (tests/browser, marker `browser`): Debian's Chromium at
 # /usr/bin/chromium, a CJK font so screenshots are legible, the Playwright Python package (the
 # driver only: the tests launch the system Chromium, so NEVER run `playwright install`), and
-# gradio for the /ui page. Idempotent; safe to call from .ci/run before pytest.
+# gradio for the /ui page, at the versions of constraints.txt. Idempotent; safe to call from
+# .ci/run before pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,5 +18,5 @@ if [ "${#packages[@]}" -gt 0 ]; then
 fi
 /usr/bin/chromium --version
 
-python3 -m pip install -q playwright -e ".[ui]"
+python3 -m pip install -q -c constraints.txt playwright -e ".[ui]"
 python3 -c "import playwright, gradio; print('playwright (python driver) and gradio', gradio.__version__, 'ready')"

@@ -1,12 +1,52 @@
-"""Fixtures shared across test packages."""
+"""Fixtures shared across test packages, and which tests are outside the fast lane.
+
+Helpers (builders, constants, assertions) live in `tests/helpers/`; conftest files hold fixtures
+and hooks only, and no test imports from them.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# The fast lane, `python3 -m pytest -m "not slow"`, leaves out what is listed here (a directory,
+# a file or one test, by node id prefix) and every test with one of SLOW_MARKERS. CI runs all.
+SLOW_PATHS = {
+    "tests/browser/": "drives a real Chromium",
+    "tests/faults/": "fault injection: stops PostgreSQL, fills disks, locks stores, restarts",
+    "tests/evaluation/test_public_suite_floor.py": "runs the whole public evaluation suite",
+    "tests/knowledge/test_retrieval_quality.py": "builds real-embedder indexes to measure the floor",
+    "tests/knowledge/test_embedders.py::test_sentence_transformers_from_a_local_directory":
+        "loads a sentence-transformers model with torch",
+    "tests/security/test_fuzz_chat.py": "thousands of generated messages through the API",
+    "tests/security/test_fuzz_inputs.py": "thousands of mutated snapshots, amounts and times",
+    "tests/security/test_schemathesis.py": "schemathesis over every route of the OpenAPI schema",
+}
+SLOW_MARKERS = {"browser": "drives a real Chromium", "chroma_server": "needs a Chroma server"}
+
+# Read at import: the packages' session fixtures clear LIMIT_ASSISTANT_* while tests run.
+REDIS_URL = os.environ.get("LIMIT_ASSISTANT_TEST_REDIS_URL")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests of SLOW_PATHS and SLOW_MARKERS `slow`."""
+    for item in items:
+        slow = any(item.nodeid.startswith(prefix) for prefix in SLOW_PATHS)
+        slow = slow or any(item.get_closest_marker(name) for name in SLOW_MARKERS)
+        if slow:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis server of LIMIT_ASSISTANT_TEST_REDIS_URL (`.ci/redis.sh` starts one)."""
+    if not REDIS_URL:
+        pytest.skip("LIMIT_ASSISTANT_TEST_REDIS_URL is not set (run .ci/redis.sh)")
+    return REDIS_URL
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
