@@ -1,0 +1,1 @@
+"""Safety: normalisation, the learned guard, and refusals that still help (issue 13)."""
