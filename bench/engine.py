@@ -12,6 +12,7 @@ cases around it. Target: (d) p95 <= 1 ms.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -128,6 +129,9 @@ def main() -> int:
     print(f"typical snapshot: borrow 5000 -> allowed={result.allowed}, "
           f"reasons={[r.code for r in result.reasons]}, trace={len(result.trace)} rules")
     print(f"python {sys.version.split()[0]}, {args.runs} runs after {args.warmup} warm-up calls")
+    # p95 is wall time: on a busy machine it measures the scheduler, so say how busy it was.
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average {load:.2f} on {os.cpu_count()} CPUs (p95 figures are only meaningful when idle)")
 
     medians = {}
     for action in ("borrow", "limit_status", "limit_increase"):
