@@ -97,12 +97,15 @@ PLAN_VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
-def measure(label: str, call: Callable[[], object], runs: int, warmup: int) -> tuple[float, float]:
-    """Time `call` `runs` times after `warmup` calls; print and return (median, p95) in µs."""
+def measure(label: str, call: Callable[[], object], runs: int, warmup: int,
+            clock: Callable[[], int] = time.perf_counter_ns) -> tuple[float, float]:
+    """Time `call` `runs` times after `warmup` calls; print and return (median, p95) in µs.
+
+    `clock` is wall time by default; `time.thread_time_ns` gives CPU time, which a busy machine
+    does not inflate."""
     for _ in range(warmup):
         call()
     samples = []
-    clock = time.perf_counter_ns
     for _ in range(runs):
         start = clock()
         call()
@@ -149,27 +152,29 @@ def main() -> int:
     verdict = "meets" if medians["borrow"] <= TARGET_MEDIAN_US else "MISSES"
     print(f"parsed borrow check median {medians['borrow']:.1f} µs {verdict} the "
           f"{TARGET_MEDIAN_US:.0f} µs target")
-    plan_p95 = bench_plans(platform, amount, args.runs // 4, args.warmup // 4)
+    plan_p95, plan_cpu_p95 = bench_plans(platform, amount, args.runs // 4, args.warmup // 4)
     verdict = "meets" if plan_p95 <= TARGET_PLAN_P95_US else "MISSES"
-    print(f"typical plan p95 {plan_p95:.1f} µs {verdict} the {TARGET_PLAN_P95_US:.0f} µs target")
+    print(f"typical plan p95 {plan_p95:.1f} µs (CPU time {plan_cpu_p95:.1f} µs) {verdict} the "
+          f"{TARGET_PLAN_P95_US:.0f} µs target")
     return 0
 
 
-def bench_plans(platform: Any, amount: Decimal, runs: int, warmup: int) -> float:
-    """(d) recourse plans; returns the p95 of the typical three-reason plan in µs."""
+def bench_plans(platform: Any, amount: Decimal, runs: int, warmup: int) -> tuple[float, float]:
+    """(d) recourse plans; returns the p95 of the typical three-reason plan in µs (wall, CPU)."""
     snapshot = parse_snapshot(PLAN_SNAPSHOT)
     check = run_check(snapshot, "borrow", amount=amount, platform=platform)
     result = plan(snapshot, platform, None, amount, None)
     print(f"plan snapshot: borrow 5000 -> reasons={[r.code for r in check.reasons]}, "
           f"steps={result.step_codes}, earliest_at={result.earliest_at}")
-    _, p95 = measure("(d) plan, typical (3 reasons)", partial(plan, snapshot, platform, None, amount, None),
-                     runs, warmup)
+    typical = partial(plan, snapshot, platform, None, amount, None)
+    _, p95 = measure("(d) plan, typical (3 reasons)", typical, runs, warmup)
+    _, cpu_p95 = measure("    plan, typical, CPU time", typical, runs, warmup, clock=time.thread_time_ns)
     for label, changes in PLAN_VARIANTS.items():
         variant = parse_snapshot({**PLAN_SNAPSHOT, **changes})
         measure(f"    plan, {label}", partial(plan, variant, platform, None, amount, None), runs, warmup)
     measure("    plan, already allowed (typical check)",
             partial(plan, parse_snapshot(TYPICAL_SNAPSHOT), platform, None, amount, None), runs, warmup)
-    return p95
+    return p95, cpu_p95
 
 
 if __name__ == "__main__":
