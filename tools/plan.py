@@ -15,6 +15,21 @@ How it works, in four moves:
    maintenance window); nothing changes in between, so the first time the goal holds is exact.
 4. Minimal steps: a `you` step is dropped when the goal still holds at `earliest_at` without it;
    the waits are the times at which the remaining reasons stop applying.
+
+Readings of section 9 where it leaves room (also in the issue 14 report):
+- Times are whole minutes: an event at 10:30:45 counts from 10:31. The request time stays as given.
+- `REPAY_OVERDUE {amount}` lowers the overdue by `amount` (to 0 when it pays all of it, the
+  contract's case); when pending repayments cover the rest, the overdue is 0 once they post.
+- Waits sit at the times things happen: each posting and review date, and the time the last
+  reason lapses. A reason that lapses in between (the 24 h window, the daily reset, the
+  request's maintenance window) is named by the next wait. A maintenance window met on the way
+  moves only `earliest_at`: the daily reset waits until 00:00 and `earliest_at` is 00:10.
+- Minimality is about what the customer is asked to do (`you` steps, and each repayment amount
+  to the cent). `CONTACT_SUPPORT` for a late pending repayment is added whenever there is one,
+  as the contract says, although the goal does not need it.
+- Unreachable: `blocked_by` is what no step clears at the request time, or what is left at the
+  last time looked at within the 60 days; `steps` are those reasons' section 3 steps that can
+  still help (no repayment: repaying cannot reach the goal). See `tools.plan_reach`.
 """
 
 from __future__ import annotations
