@@ -1,196 +1,147 @@
-"""The chat UI's way into the HTTP API: the same routes the widget uses, called in-process.
+"""The chat UI's way to the assistant: `Services().assistant`, called in-process.
 
-The UI's callbacks run inside the server, so they call the FastAPI app directly through ASGI
-instead of opening a socket to themselves. Going through the routes (not the Assistant object)
-keeps one code path for auth, rate limits, conversation storage and the audit log. httpx's
-ASGITransport buffers whole responses, so streaming is done here: the app runs in a task and
-each body chunk is handed over as it is sent.
+The UI's callbacks run inside the server, so they call the assistant object directly, under the
+same access rules as the HTTP routes (`assistant.web.auth`: demo accounts only in demo mode, a
+user token reaches only its own account) and the same per-caller rate limit. What comes back is
+the typed `Answer`'s parts (`Answer.parts_view()`, the JSON /api/chat returns), so the page and
+the widget render one shape. A failure becomes a `UiFailure` naming the localised text the
+customer sees (ui_texts.yaml `error_*`); the cause is logged, never shown.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-Message = MutableMapping[str, Any]
-ASGIApp = Callable[[Message, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+from assistant.errors import UserInputError
+from assistant.web.auth import Caller, reachable_conversation
+from assistant.web.chat import resolve_turn_account
+from assistant.web.errors import ApiError
+from assistant.web.limits import MAX_MESSAGE_CHARS
+from assistant.web.tokens import InvalidToken, verify_token
+
+if TYPE_CHECKING:
+    from assistant.dialogue import Turn
+    from assistant.services import Services
+    from assistant.web.ratelimit import RateLimiter
 
 log = logging.getLogger("limit_assistant.web.ui")
-_END = object()
+
+
+class UiFailure(Exception):
+    """What went wrong, as the key of the customer's message; `retry` when sending again may work."""
+
+    def __init__(self, key: str, *, retry: bool = False) -> None:
+        super().__init__(key)
+        self.key = key
+        self.retry = retry
 
 
 @dataclass(frozen=True)
-class ApiReply:
-    """A JSON reply of the API: status code and decoded body (None when not JSON)."""
+class DemoAccount:
+    account_id: str
+    description: dict[str, str]  # zh / en
 
-    status: int
-    body: Any
+
+class UiBackend:
+    """One chat UI's calls to the assistant, as one caller (demo visitor or token holder)."""
+
+    def __init__(self, services: Services, rate_limiter: RateLimiter | None = None) -> None:
+        self.services = services
+        self.rate_limiter = rate_limiter
 
     @property
-    def ok(self) -> bool:
-        return 200 <= self.status < 300
+    def demo_mode(self) -> bool:
+        return bool(self.services.settings.demo_mode)
 
-    def error_message(self) -> str:
-        """The API's `{"error": {"message"}}` text, or the status when there is none."""
-        if isinstance(self.body, dict) and isinstance(self.body.get("error"), dict):
-            return str(self.body["error"].get("message") or self.status)
-        return f"HTTP {self.status}"
+    def caller(self, token: str | None, client_host: str) -> Caller:
+        """The caller of the page: a user token from its URL, or an anonymous demo visitor."""
+        secret = self.services.settings.secret
+        if token and secret:
+            try:
+                verified = verify_token(token, secret)
+            except InvalidToken:
+                raise UiFailure("error_session") from None
+            return Caller("user", rate_key=f"user:{verified.account_id}", account_id=verified.account_id)
+        if self.demo_mode:
+            return Caller("anonymous", rate_key=f"ip:{client_host}")
+        raise UiFailure("token_missing")
 
+    def demo_accounts(self) -> list[DemoAccount]:
+        """The demo accounts with their zh and en one-line descriptions (demo mode only)."""
+        if not self.demo_mode:
+            return []
+        rows = self.services.store.accounts.list(demo_only=True)
+        return [DemoAccount(a.account_id, {"zh": a.describe("zh"), "en": a.describe("en")}) for a in rows]
 
-@dataclass(frozen=True)
-class SseEvent:
-    event: str
-    data: str
+    def ask(self, caller: Caller, message: str, *, account_id: str | None,
+            conversation_id: str | None) -> dict[str, Any]:
+        """One turn: the answer's parts plus `conversation_id` and `turn`."""
+        if len(message) > MAX_MESSAGE_CHARS:
+            raise UiFailure("error_too_long")
+        return self._guarded(self._ask, caller, message, account_id, conversation_id)
 
+    def handoff(self, caller: Caller, *, account_id: str | None, conversation_id: str | None) -> dict[str, Any]:
+        """Hand the conversation to a person; the same case number on a second request."""
+        return self._guarded(self._handoff, caller, account_id, conversation_id)
 
-class InProcessApi:
-    """Calls routes of one ASGI app as a given caller (bearer token, client address)."""
+    def feedback(self, caller: Caller, conversation_id: str, turn: int, rating: str) -> None:
+        """Store (or replace) the rating of one turn of the caller's own conversation."""
+        def rate() -> None:
+            reachable_conversation(caller, self.services, conversation_id)
+            self.services.store.feedback.add(conversation_id, turn, rating, None)
+        self._guarded(rate)
 
-    def __init__(self, app: ASGIApp, *, token: str | None = None, client_host: str = "127.0.0.1") -> None:
-        self.app = app
-        self.token = token
-        self.client_host = client_host
+    # -- the calls -----------------------------------------------------------------------------
 
-    async def get(self, path: str) -> ApiReply:
-        """GET a JSON route."""
-        status, chunks = await self._collect("GET", path, None, "application/json")
-        return ApiReply(status, _json_or_none(b"".join(chunks)))
+    def _ask(self, caller: Caller, message: str, account_id: str | None,
+             conversation_id: str | None) -> dict[str, Any]:
+        snapshot, platform = resolve_turn_account(caller, self.services, conversation_id=conversation_id,
+                                                  account_id=None if conversation_id else account_id,
+                                                  account=None)
+        turn = self.services.assistant.ask(message, snapshot, platform=platform, conversation_id=conversation_id)
+        return _payload(turn)
 
-    async def post(self, path: str, body: dict[str, Any]) -> ApiReply:
-        """POST JSON, read the JSON reply."""
-        status, chunks = await self._collect("POST", path, body, "application/json")
-        return ApiReply(status, _json_or_none(b"".join(chunks)))
+    def _handoff(self, caller: Caller, account_id: str | None, conversation_id: str | None) -> dict[str, Any]:
+        snapshot, platform = resolve_turn_account(caller, self.services, conversation_id=conversation_id,
+                                                  account_id=None if conversation_id else account_id,
+                                                  account=None)
+        # Before any question there is no conversation yet: the assistant opens one.
+        turn = self.services.assistant.handoff(snapshot, conversation_id, platform=platform)  # type: ignore[arg-type]
+        return _payload(turn)
 
-    async def stream(self, path: str, body: dict[str, Any]) -> AsyncIterator[SseEvent | ApiReply]:
-        """POST with `Accept: text/event-stream`; yields SSE events as they arrive.
-
-        A non-2xx or non-SSE answer is yielded once as an ApiReply instead.
-        """
-        queue: asyncio.Queue[Any] = asyncio.Queue()
-        task = asyncio.create_task(self._run("POST", path, body, "text/event-stream", queue))
+    def _guarded(self, call: Any, *args: Any) -> Any:
+        """Run `call` after the rate limit; every failure becomes the customer's message."""
         try:
-            start = await queue.get()
-            if start is _END:
-                return
-            status, content_type = start
-            if not (200 <= status < 300 and content_type.startswith("text/event-stream")):
-                yield ApiReply(status, _json_or_none(b"".join(await _drain(queue))))
-                return
-            parser = SseParser()
-            while (chunk := await queue.get()) is not _END:
-                for event in parser.feed(chunk.decode("utf-8", errors="replace")):
-                    yield event
-        finally:
-            if not task.done():
-                task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-
-    async def _collect(self, method: str, path: str, body: dict[str, Any] | None, accept: str) -> tuple[int, list[bytes]]:
-        queue: asyncio.Queue[Any] = asyncio.Queue()
-        await self._run(method, path, body, accept, queue)
-        start = await queue.get()
-        if start is _END:
-            return 500, []
-        return start[0], await _drain(queue)
-
-    async def _run(self, method: str, path: str, body: dict[str, Any] | None, accept: str,
-                   queue: asyncio.Queue[Any]) -> None:
-        payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else b""
-        headers = [(b"accept", accept.encode()), (b"host", b"127.0.0.1")]
-        if body is not None:
-            headers += [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-        if self.token:
-            headers.append((b"authorization", f"Bearer {self.token}".encode()))
-        path_only, _, query = path.partition("?")
-        scope: dict[str, Any] = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-            "scheme": "http", "path": path_only, "raw_path": path_only.encode(), "root_path": "",
-            "query_string": query.encode(), "headers": headers,
-            "client": (self.client_host, 0), "server": ("127.0.0.1", 80),
-        }
-        sent_body = False
-        disconnected = asyncio.Event()
-
-        async def receive() -> Message:
-            nonlocal sent_body
-            if not sent_body:
-                sent_body = True
-                return {"type": "http.request", "body": payload, "more_body": False}
-            await disconnected.wait()
-            return {"type": "http.disconnect"}
-
-        async def send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                content_type = dict(message.get("headers") or []).get(b"content-type", b"").decode()
-                await queue.put((message["status"], content_type))
-            elif message["type"] == "http.response.body":
-                if message.get("body"):
-                    await queue.put(message["body"])
-                if not message.get("more_body", False):
-                    disconnected.set()
-
-        try:
-            await self.app(scope, receive, send)
-        except Exception:  # the app already answered 500 (or never started): the caller sees that
-            log.exception("in-process call %s %s failed", method, path_only)
-        finally:
-            disconnected.set()
-            await queue.put(_END)
+            if self.rate_limiter is not None and args and isinstance(args[0], Caller):
+                self.rate_limiter.check(args[0].rate_key)
+            return call(*args)
+        except UiFailure:
+            raise
+        except ApiError as exc:
+            raise _api_failure(exc) from None
+        except UserInputError as exc:
+            log.info("ui: input refused: %s", exc)
+            raise UiFailure("error_unreadable") from None
+        except Exception:  # a bug or an unavailable store: logged; the customer may retry
+            log.exception("ui: the assistant failed")
+            raise UiFailure("error_failed", retry=True) from None
 
 
-class SseParser:
-    """Incremental Server-Sent Events parser (event + data lines, blank line ends an event)."""
-
-    def __init__(self) -> None:
-        self._buffer = ""
-
-    def feed(self, text: str) -> list[SseEvent]:
-        """Add received text; return the events it completed."""
-        self._buffer += text.replace("\r\n", "\n").replace("\r", "\n")
-        events = []
-        while "\n\n" in self._buffer:
-            block, self._buffer = self._buffer.split("\n\n", 1)
-            event, data = "message", []
-            for line in block.split("\n"):
-                field, _, value = line.partition(":")
-                value = value.removeprefix(" ")
-                if field == "event":
-                    event = value
-                elif field == "data":
-                    data.append(value)
-            if data or event != "message":
-                events.append(SseEvent(event, "\n".join(data)))
-        return events
-
-
-def delta_text(data: str) -> str:
-    """The text of a `delta` event, whether the server sent raw text or a JSON object/string."""
-    try:
-        value = json.loads(data)
-    except ValueError:
-        return data
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        for key in ("text", "delta", "content"):
-            if isinstance(value.get(key), str):
-                return str(value[key])
+def _payload(turn: Turn) -> dict[str, Any]:
+    data = turn.result.parts_view()
+    data.update(conversation_id=turn.conversation_id, turn=turn.seq)
     return data
 
 
-async def _drain(queue: asyncio.Queue[Any]) -> list[bytes]:
-    chunks = []
-    while (chunk := await queue.get()) is not _END:
-        chunks.append(chunk)
-    return chunks
-
-
-def _json_or_none(raw: bytes) -> Any:
-    try:
-        return json.loads(raw) if raw else None
-    except ValueError:
-        return None
+def _api_failure(exc: ApiError) -> UiFailure:
+    if exc.status == 429:
+        return UiFailure("error_rate_limited", retry=True)
+    if exc.status == 401:
+        return UiFailure("error_session")
+    if exc.status in (403, 404):
+        return UiFailure("error_not_found")
+    if exc.status in (413, 422):
+        return UiFailure("error_unreadable")
+    return UiFailure("error_failed", retry=True)

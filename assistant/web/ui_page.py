@@ -1,21 +1,24 @@
 """The chat page of the web UI (gradio Blocks) and its callbacks; imported only by `mount_ui`.
 
-Every action goes through the HTTP API routes, in-process (see ui_client): /api/accounts for the
-demo account picker, /api/chat (streamed) for answers, /api/feedback for likes and dislikes,
-/api/handoff for "talk to a person".
+The page is a header (title, one language radio group, the demo account picker), the
+conversation (HTML rendered by ui_render from each answer's typed parts) and the composer
+(message box with a counter, send, talk to a person, new chat). The callbacks call the assistant
+in-process through `UiBackend` (ui_client). Every visible label comes from ui_texts.yaml in the
+language the user picked; an answer's own headings follow the answer's language. Gradio's own
+chrome (labels, progress timers, toasts) is not used, so nothing on the page is left unlocalised.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.web.ui_client import ApiReply, InProcessApi, delta_text
-from assistant.web.ui_render import render_details, ui_text
+from assistant.web.limits import MAX_MESSAGE_CHARS
+from assistant.web.ui_client import DemoAccount, UiBackend, UiFailure
+from assistant.web.ui_render import esc, render_log, ui_lang, ui_text
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -23,222 +26,314 @@ if TYPE_CHECKING:
     from assistant.services import Services
 
 log = logging.getLogger("limit_assistant.web.ui")
-LANG_CHOICES = [("中文", "zh"), ("English", "en")]
-# Chatbot history in gradio's "messages" format.
-History = list[dict[str, Any]]
+LANGS = (("zh", "中文", "zh-CN"), ("en", "English", "en"))
+State = dict[str, Any]
+# The product mark (the favicon's drawing), decorative beside the title.
+LOGO_SVG = ('<svg class="la-logo" aria-hidden="true" focusable="false" viewBox="0 0 32 32" width="32" height="32">'
+            '<rect width="32" height="32" rx="8" fill="#0b57d0"/><path d="M8 10h16v10H15l-5 4v-4H8z" fill="#fff"/>'
+            '<path d="M12 15h8" stroke="#0b57d0" stroke-width="2" stroke-linecap="round"/></svg>')
+Outputs = tuple[Any, ...]
+
+# The header's controls report a choice with a custom `pick` event; after gradio re-renders the
+# header (new labels), focus goes back to the control that was used.
+HEADER_JS = """
+const sync = () => {
+  const top = element.querySelector('[data-lang-tag]');
+  if (top) { document.documentElement.lang = top.dataset.langTag; document.title = top.dataset.title; }
+  const again = element.dataset.refocus;
+  if (again) { delete element.dataset.refocus; const el = element.querySelector(again); if (el) el.focus(); }
+};
+element.addEventListener('change', (event) => {
+  const target = event.target;
+  if (target.name === 'la-lang') {
+    element.dataset.refocus = 'input[name="la-lang"]:checked';
+    trigger('pick', {kind: 'lang', value: target.value});
+  } else if (target.id === 'la-account-select') {
+    element.dataset.refocus = '#la-account-select';
+    trigger('pick', {kind: 'account', value: target.value});
+  }
+});
+watch('value', sync);
+sync();
+"""
+
+# One click handler for every button inside the conversation (suggestions, clarify choices,
+# retry, feedback). After a re-render the newest question is scrolled to the top of the view, so
+# the answer below it is read from its start; a rating keeps the reader where they were.
+LOG_JS = """
+const box = () => element.querySelector('.la-scroll');
+element.addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-action]');
+  if (!button || !element.contains(button)) return;
+  const data = button.dataset;
+  if (data.action === 'rate') {
+    element.dataset.keep = String(box() ? box().scrollTop : 0);
+  } else {
+    const input = document.querySelector('#la-input textarea');
+    if (input) input.focus();
+  }
+  trigger('act', {action: data.action, message: data.message || '', rating: data.rating || '',
+                  turn: data.turn ? Number(data.turn) : null, index: data.index ? Number(data.index) : null});
+});
+const place = () => {
+  const scroller = box();
+  if (!scroller) return;
+  if (element.dataset.keep !== undefined) {
+    scroller.scrollTop = Number(element.dataset.keep);
+    delete element.dataset.keep;
+    return;
+  }
+  const questions = scroller.querySelectorAll('.la-user');
+  const last = questions.length ? questions[questions.length - 1] : null;
+  scroller.scrollTop = last ? Math.max(0, last.offsetTop - scroller.offsetTop - 8) : 0;
+};
+watch('value', () => { place(); document.dispatchEvent(new Event('la-rendered')); });
+place();
+"""
+
+# The character counter under the message box: "12/2000", announced politely near the limit.
+COUNTER_JS = """
+const update = () => {
+  const input = document.querySelector('#la-input textarea');
+  const out = element.querySelector('.la-counter');
+  if (!input || !out) return;
+  const max = Number(out.dataset.max);
+  input.setAttribute('maxlength', String(max));
+  input.setAttribute('aria-describedby', 'la-counter');
+  const count = input.value.length;
+  out.textContent = out.dataset.short.replace('{count}', count).replace('{max}', max);
+  out.setAttribute('aria-label', out.dataset.long.replace('{count}', count).replace('{max}', max));
+  out.classList.toggle('la-near', count >= max * 0.9);
+};
+document.addEventListener('input', (event) => {
+  if (event.target && event.target.closest && event.target.closest('#la-input')) update();
+});
+// gradio clears the box without an input event: recount whenever the conversation re-renders.
+document.addEventListener('la-rendered', () => setTimeout(update, 0));
+watch('value', update);
+setTimeout(update, 0);
+"""
+
+
+def new_state(lang: str) -> State:
+    return {"lang": ui_lang(lang), "account_id": None, "conversation_id": None, "messages": [], "accounts": []}
 
 
 class ChatPage:
     """The gradio Blocks of the chat page and its callbacks."""
 
     def __init__(self, app: FastAPI, services: Services) -> None:
-        self.app = app
+        self.backend = UiBackend(services, getattr(app.state, "rate_limiter", None))
         self.demo_mode = services.settings.demo_mode
-        self.policy = services.policy
         self.product = {"zh": services.settings.product_name_zh, "en": services.settings.product_name_en}
-        self.default_lang = services.settings.lang
+        self.default_lang = ui_lang(services.settings.lang)
+
+    def title(self, lang: str) -> str:
+        title = str(ui_text(lang, "title", product=self.product[ui_lang(lang)]))
+        return title[:1].upper() + title[1:]  # "credit line assistant" starts a title: "Credit line …"
 
     def build(self) -> gr.Blocks:
         lang = self.default_lang
-        with gr.Blocks(title=ui_text(lang, "title", product=self.product[lang]), analytics_enabled=False) as blocks:
-            state = gr.State(_new_state())
-            with gr.Row():
-                header = gr.Markdown(self._header(lang), elem_id="la-header")
-                lang_radio = gr.Radio(LANG_CHOICES, value=lang, label=ui_text(lang, "language"),
-                                      elem_id="la-lang", scale=0, min_width=200)
-            account = gr.Dropdown(choices=[], label=ui_text(lang, "account"), visible=self.demo_mode,
-                                  elem_id="la-account", interactive=True)
-            chatbot = gr.Chatbot(value=[], label=ui_text(lang, "chat_label"), elem_id="la-chat",
-                                 height=520, latex_delimiters=[], buttons=["copy"])
-            with gr.Row():
-                message = gr.Textbox(placeholder=ui_text(lang, "input_placeholder"), show_label=False,
-                                     elem_id="la-input", scale=5, max_lines=4, submit_btn=False)
-                send = gr.Button(ui_text(lang, "send"), variant="primary", elem_id="la-send", scale=1)
-            with gr.Row():
-                handoff = gr.Button(ui_text(lang, "handoff"), elem_id="la-handoff", size="sm")
-                new_chat = gr.Button(ui_text(lang, "new_chat"), elem_id="la-new", size="sm")
-            examples = gr.Dataset(components=[message], samples=[[q] for q in ui_text(lang, "examples")],
-                                  elem_id="la-examples", label=ui_text(lang, "examples_label"))
+        first = new_state(lang)
+        with gr.Blocks(title=self.title(lang), analytics_enabled=False, fill_height=True) as blocks:
+            state = gr.State(first)
+            header = gr.HTML(self.header_html(first), elem_id="la-header", js_on_load=HEADER_JS,
+                             apply_default_css=False, container=False, padding=False)
+            conversation = gr.HTML(self.log_html(first), elem_id="la-conversation", js_on_load=LOG_JS,
+                                   apply_default_css=False, container=False, padding=False, autoscroll=False)
+            with gr.Row(elem_id="la-composer", equal_height=True):
+                message = gr.Textbox(placeholder=ui_text(lang, "input_placeholder"), label=ui_text(lang, "input_label"),
+                                     show_label=False, elem_id="la-input", lines=1, max_lines=4, scale=5,
+                                     max_length=MAX_MESSAGE_CHARS, container=False, submit_btn=False,
+                                     autoscroll=False)
+                send = gr.Button(ui_text(lang, "send"), variant="primary", elem_id="la-send", scale=0, min_width=88)
+            with gr.Row(elem_id="la-actions", equal_height=True):
+                counter = gr.HTML(self.counter_html(lang), elem_id="la-counter-box", js_on_load=COUNTER_JS,
+                                  apply_default_css=False, container=False, padding=False)
+                handoff = gr.Button(ui_text(lang, "handoff"), elem_id="la-handoff", scale=0, min_width=120)
+                new_chat = gr.Button(ui_text(lang, "new_chat"), elem_id="la-new", scale=0, min_width=100)
 
-            blocks.load(self.load_accounts, inputs=[lang_radio], outputs=[account])
-            chat_in, chat_out = [message, chatbot, state, lang_radio, account], [message, chatbot, state]
-            send.click(self.chat, inputs=chat_in, outputs=chat_out)
-            message.submit(self.chat, inputs=chat_in, outputs=chat_out)
-            examples.click(lambda sample: sample[0], inputs=[examples], outputs=[message])
-            chatbot.like(self.feedback, inputs=[state, lang_radio], outputs=None)
-            handoff.click(self.handoff, inputs=[chatbot, state, lang_radio, account], outputs=[chatbot, state])
-            new_chat.click(lambda: ([], _new_state()), outputs=[chatbot, state])
-            chatbot.clear(_new_state, outputs=[state])
-            account.change(lambda: ([], _new_state()), outputs=[chatbot, state])
-            lang_radio.change(self.relabel, inputs=[lang_radio],
-                              outputs=[header, lang_radio, account, chatbot, message, send, handoff, new_chat, examples])
+            relabelled = [state, header, conversation, message, send, handoff, new_chat, counter]
+            turn_outputs = [state, conversation, message]
+            quiet: dict[str, Any] = {"show_progress": "hidden", "queue": True}
+            blocks.load(self.on_load, inputs=[state], outputs=relabelled, **quiet)
+            send.click(self.send, inputs=[message, state], outputs=turn_outputs, **quiet)
+            message.submit(self.send, inputs=[message, state], outputs=turn_outputs, **quiet)
+            conversation.act(self.act, inputs=[state], outputs=turn_outputs, **quiet)  # type: ignore[attr-defined]
+            header.pick(self.pick, inputs=[state], outputs=relabelled, **quiet)  # type: ignore[attr-defined]
+            handoff.click(self.handoff, inputs=[state], outputs=turn_outputs, **quiet)
+            new_chat.click(self.new_chat, inputs=[state], outputs=[state, conversation], **quiet)
         return blocks
 
-    # -- callbacks ---------------------------------------------------------------------------
+    # -- rendering -------------------------------------------------------------------------------
 
-    async def load_accounts(self, lang: str, request: gr.Request) -> Any:
-        """Fill the demo account picker from /api/accounts ("id — one-line description")."""
-        if not self.demo_mode:
-            return gr.update(visible=False)
-        reply = await self._api(request).get("/api/accounts")
-        accounts = _account_rows(reply.body) if reply.ok else []
-        choices = [(f"{a['account_id']} — {_description(a, lang)}", a["account_id"]) for a in accounts]
-        return gr.update(choices=choices, value=choices[0][1] if choices else None)
-
-    async def chat(self, message: str, history: History, state: dict[str, Any], lang: str,
-                   account_id: str | None, request: gr.Request) -> AsyncIterator[tuple[Any, History, dict[str, Any]]]:
-        """Stream one answer from /api/chat into the chat, then add its details."""
-        text = (message or "").strip()
-        if not text:
-            yield "", history, state
-            return
-        history = [*history, {"role": "user", "content": text}, {"role": "assistant", "content": ""}]
-        state = _for_account(state, account_id)
-        if not self.demo_mode and not request.query_params.get("token"):
-            history[-1] = {"role": "assistant", "content": ui_text(lang, "token_missing")}
-            yield "", history, state
-            return
-        yield "", history, state
-        body = {"message": text, **self._who(state, account_id)}
-        streamed = ""
-        async for item in self._api(request).stream("/api/chat", body):
-            if isinstance(item, ApiReply):
-                history[-1] = {"role": "assistant", "content": ui_text(lang, "error", message=item.error_message())}
-            elif item.event == "delta":
-                streamed += delta_text(item.data)
-                history[-1] = {"role": "assistant", "content": streamed}
-            elif item.event == "result":
-                history[-1], state = self._finish(json.loads(item.data), history, state, lang)
-            elif item.event == "error":
-                history[-1] = {"role": "assistant", "content": ui_text(lang, "error", message=_error_text(item.data))}
-            yield "", history, state
-
-    async def feedback(self, state: dict[str, Any], lang: str, data: gr.LikeData, request: gr.Request) -> None:
-        """Store a like/dislike of one answer through /api/feedback."""
-        index = data.index[0] if isinstance(data.index, list | tuple) else data.index
-        turn = state.get("turns", {}).get(str(index))
-        if turn is None or not state.get("conversation_id"):
-            return
-        liked = data.liked if isinstance(data.liked, bool) else str(data.liked).lower() == "like"
-        body = {"conversation_id": state["conversation_id"], "turn": turn, "rating": "up" if liked else "down"}
-        reply = await self._api(request).post("/api/feedback", body)
-        if reply.ok:
-            gr.Info(ui_text(lang, "feedback_thanks"))
-        else:
-            gr.Warning(ui_text(lang, "error", message=reply.error_message()))
-
-    async def handoff(self, history: History, state: dict[str, Any], lang: str, account_id: str | None,
-                      request: gr.Request) -> AsyncIterator[tuple[History, dict[str, Any]]]:
-        """Hand the conversation to a person; before any question, ask for it as a message."""
-        state = _for_account(state, account_id)
-        if not state.get("conversation_id"):
-            async for _, new_history, new_state in self.chat(ui_text(lang, "handoff"), history, state, lang,
-                                                             account_id, request):
-                yield new_history, new_state
-            return
-        reply = await self._api(request).post("/api/handoff", {"conversation_id": state["conversation_id"]})
-        history = [*history, {"role": "assistant", "content": ""}]
-        if reply.ok and isinstance(reply.body, dict) and reply.body.get("answer"):
-            history[-1], state = self._finish(reply.body, history, state, lang)
-        elif reply.ok:
-            handoff_id = reply.body.get("handoff_id") if isinstance(reply.body, dict) else None
-            ticket = ui_text(lang, "handoff_ticket", handoff_id=handoff_id) if handoff_id else ""
-            history[-1] = {"role": "assistant", "content": ui_text(lang, "handoff_done", ticket=ticket)}
-        else:
-            history[-1] = {"role": "assistant", "content": ui_text(lang, "error", message=reply.error_message())}
-        yield history, state
-
-    def relabel(self, lang: str) -> tuple[Any, ...]:
-        """Switch every label of the page to `lang`."""
+    def header_html(self, state: State) -> str:
+        lang = state["lang"]
+        radios = "".join(
+            f'<label class="la-lang-option" lang="{tag}"><input type="radio" name="la-lang" value="{code}"'
+            f'{" checked" if code == lang else ""}><span>{name}</span></label>' for code, name, tag in LANGS)
+        badge = f'<p class="la-badge">{esc(ui_text(lang, "demo_badge"))}</p>' if self.demo_mode else ""
         return (
-            self._header(lang),
-            gr.update(label=ui_text(lang, "language")),
-            gr.update(label=ui_text(lang, "account")),
-            gr.update(label=ui_text(lang, "chat_label")),
-            gr.update(placeholder=ui_text(lang, "input_placeholder")),
-            gr.update(value=ui_text(lang, "send")),
-            gr.update(value=ui_text(lang, "handoff")),
-            gr.update(value=ui_text(lang, "new_chat")),
-            gr.update(samples=[[q] for q in ui_text(lang, "examples")], label=ui_text(lang, "examples_label")),
+            f'<header class="la-top" data-lang-tag="{esc(ui_text(lang, "lang_tag"))}" data-title="{esc(self.title(lang))}">'
+            f'<div class="la-brand">{LOGO_SVG}'
+            f'<div><h1>{esc(self.title(lang))}</h1><p class="la-subtitle">{esc(ui_text(lang, "subtitle"))}</p>{badge}</div></div>'
+            f'<div class="la-controls"><fieldset class="la-langs"><legend class="la-sr">{esc(ui_text(lang, "language"))}</legend>'
+            f'{radios}</fieldset>{self.account_picker(state)}</div></header>'
         )
 
-    # -- helpers -----------------------------------------------------------------------------
+    def account_picker(self, state: State) -> str:
+        if not self.demo_mode:
+            return ""
+        lang = state["lang"]
+        accounts = [DemoAccount(a["account_id"], a["description"]) for a in state["accounts"]]
+        options = "".join(
+            f'<option value="{esc(a.account_id)}"{" selected" if a.account_id == state["account_id"] else ""}>'
+            f'{esc(a.account_id)} — {esc(a.description[lang])}</option>' for a in accounts)
+        return (f'<label class="la-account" for="la-account-select">{esc(ui_text(lang, "account_demo"))}</label>'
+                f'<select id="la-account-select">{options}</select>')
 
-    def _finish(self, result: dict[str, Any], history: History, state: dict[str, Any],
-                lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The finished answer (text + reasons, steps, citations) and the turn it was stored as."""
-        try:
-            details = render_details(result, lang)
-        except Exception:  # the answer itself must still reach the customer
-            log.exception("cannot render the details of an answer")
-            details = ""
-        content = _paragraphs(result.get("answer", "")) + (f"\n\n---\n\n{details}" if details else "")
-        turns = {**state.get("turns", {}), str(len(history) - 1): result.get("turn")}
-        state = {**state, "conversation_id": result.get("conversation_id"), "turns": turns}
-        return {"role": "assistant", "content": content}, state
+    def log_html(self, state: State) -> str:
+        lang = state["lang"]
+        return (f'<div class="la-scroll" tabindex="0" role="region" aria-label="{esc(ui_text(lang, "conversation"))}">'
+                f'{render_log(state["messages"], lang, self.product[lang])}</div>')
 
-    def _who(self, state: dict[str, Any], account_id: str | None) -> dict[str, Any]:
-        who: dict[str, Any] = {}
-        if state.get("conversation_id"):
-            who["conversation_id"] = state["conversation_id"]
-        if self.demo_mode and account_id:
-            who["account_id"] = account_id
-        return who
+    def counter_html(self, lang: str) -> str:
+        return (f'<p id="la-counter" class="la-counter" data-max="{MAX_MESSAGE_CHARS}" '
+                f'data-short="{esc(ui_text(lang, "counter", count="{count}", max="{max}"))}" '
+                f'data-long="{esc(ui_text(lang, "counter_label", count="{count}", max="{max}"))}">'
+                f'0/{MAX_MESSAGE_CHARS}</p>')
 
-    def _api(self, request: gr.Request) -> InProcessApi:
-        token = None if self.demo_mode else request.query_params.get("token")
-        client = request.client.host if request.client else "127.0.0.1"
-        return InProcessApi(self.app, token=token, client_host=client)
+    def relabel(self, state: State) -> Outputs:
+        lang = state["lang"]
+        return (
+            state, self.header_html(state), self.log_html(state),
+            gr.update(placeholder=ui_text(lang, "input_placeholder"), label=ui_text(lang, "input_label")),
+            gr.update(value=ui_text(lang, "send")), gr.update(value=ui_text(lang, "handoff")),
+            gr.update(value=ui_text(lang, "new_chat")), self.counter_html(lang),
+        )
 
-    def _header(self, lang: str) -> str:
-        lines = [f"## {ui_text(lang, 'title', product=self.product[lang])}", ui_text(lang, "subtitle")]
+    # -- callbacks -------------------------------------------------------------------------------
+
+    def on_load(self, state: State, request: gr.Request) -> Outputs:
+        """The language from ?lang= (else the default), the demo accounts, a token check."""
+        lang = ui_lang(request.query_params.get("lang") or state["lang"])
+        state = {**new_state(lang)}
         if self.demo_mode:
-            lines.append(f"**{ui_text(lang, 'demo_badge')}**")
-        return "\n\n".join(lines)
+            accounts = self.backend.demo_accounts()
+            state["accounts"] = [{"account_id": a.account_id, "description": a.description} for a in accounts]
+            state["account_id"] = accounts[0].account_id if accounts else None
+        else:
+            try:
+                self.backend.caller(_token(request), _host(request))
+            except UiFailure as failure:
+                state["messages"] = [{"role": "error", "key": failure.key}]
+        return self.relabel(state)
+
+    def pick(self, state: State, event: gr.EventData) -> Outputs:
+        """The language or the demo account was changed in the header."""
+        data = event._data or {}
+        if data.get("kind") == "lang":
+            state = {**state, "lang": ui_lang(data.get("value"))}
+        elif data.get("kind") == "account" and data.get("value") != state["account_id"]:
+            # A conversation belongs to one account: another account starts a new one.
+            state = {**state, "account_id": data.get("value"), "conversation_id": None, "messages": []}
+        return self.relabel(state)
+
+    def send(self, text: str, state: State, request: gr.Request) -> Iterator[Outputs]:
+        """The message box's question."""
+        question = (text or "").strip()
+        if not question:
+            yield state, gr.update(), gr.update()
+            return
+        yield from self._turn(state, question, request)
+
+    def act(self, state: State, event: gr.EventData, request: gr.Request) -> Iterator[Outputs]:
+        """A button in the conversation: a suggestion or clarify choice, retry, or a rating."""
+        data = event._data or {}
+        action = data.get("action")
+        if action == "send" and data.get("message"):
+            yield from self._turn(state, str(data["message"]), request)
+        elif action == "retry" and isinstance(data.get("index"), int):
+            yield from self._retry(state, data["index"], request)
+        elif action == "rate" and data.get("rating") in ("up", "down"):
+            yield self._rate(state, data.get("turn"), data["rating"], request)
+        else:
+            yield state, gr.update(), gr.update()
+
+    def handoff(self, state: State, request: gr.Request) -> Iterator[Outputs]:
+        """Talk to a person: the conversation's case number (the same one when asked again)."""
+        messages = list(state["messages"])
+        yield self._show({**state, "messages": [*messages, {"role": "pending"}]}, message=gr.update())
+        try:
+            caller = self.backend.caller(_token(request), _host(request))
+            parts = self.backend.handoff(caller, account_id=state["account_id"],
+                                         conversation_id=state["conversation_id"])
+            state = self._answered(state, messages, parts)
+        except UiFailure as failure:
+            state = {**state, "messages": [*messages, _error(failure, None)]}
+        yield self._show(state, message=gr.update())
+
+    def new_chat(self, state: State) -> tuple[State, str]:
+        state = {**state, "conversation_id": None, "messages": []}
+        return state, self.log_html(state)
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _turn(self, state: State, question: str, request: gr.Request, *,
+              messages: list[dict[str, Any]] | None = None) -> Iterator[Outputs]:
+        messages = [*(state["messages"] if messages is None else messages), {"role": "user", "text": question}]
+        yield self._show({**state, "messages": [*messages, {"role": "pending"}]}, message="")
+        restore: Any = gr.update()
+        try:
+            caller = self.backend.caller(_token(request), _host(request))
+            parts = self.backend.ask(caller, question, account_id=state["account_id"],
+                                     conversation_id=state["conversation_id"])
+            state = self._answered(state, messages, parts)
+        except UiFailure as failure:
+            state = {**state, "messages": [*messages, _error(failure, question)]}
+            if not failure.retry:
+                restore = question  # a question to reword goes back into the box
+        yield self._show(state, message=restore)
+
+    def _retry(self, state: State, index: int, request: gr.Request) -> Iterator[Outputs]:
+        messages = state["messages"]
+        if not 0 < index < len(messages) or not messages[index].get("retry"):
+            yield state, gr.update(), gr.update()
+            return
+        question = messages[index]["retry"]
+        # The kept question is sent again in place of the failed attempt (its bubble and error).
+        yield from self._turn(state, question, request, messages=messages[:index - 1])
+
+    def _rate(self, state: State, turn: Any, rating: str, request: gr.Request) -> Outputs:
+        if not isinstance(turn, int) or not state["conversation_id"]:
+            return state, gr.update(), gr.update()
+        try:
+            caller = self.backend.caller(_token(request), _host(request))
+            self.backend.feedback(caller, state["conversation_id"], turn, rating)
+        except UiFailure:
+            return state, gr.update(), gr.update()  # feedback is best effort
+        messages = [{**m, "rating": rating} if m.get("turn") == turn and m["role"] == "bot" else m
+                    for m in state["messages"]]
+        return self._show({**state, "messages": messages}, message=gr.update())
+
+    @staticmethod
+    def _answered(state: State, messages: list[dict[str, Any]], parts: dict[str, Any]) -> State:
+        bot = {"role": "bot", "parts": parts, "turn": parts.get("turn"), "rating": None}
+        return {**state, "messages": [*messages, bot], "conversation_id": parts.get("conversation_id")}
+
+    def _show(self, state: State, *, message: Any) -> Outputs:
+        return state, self.log_html(state), message
 
 
-def _paragraphs(answer: str) -> str:
-    """Answers are plain text, one statement a line: keep each line a block in markdown."""
-    return "\n\n".join(line for line in answer.splitlines() if line.strip())
+def _error(failure: UiFailure, question: str | None) -> dict[str, Any]:
+    values = {"max": MAX_MESSAGE_CHARS} if failure.key == "error_too_long" else {}
+    return {"role": "error", "key": failure.key, "values": values, "retry": question if failure.retry else None}
 
 
-def _new_state() -> dict[str, Any]:
-    return {"conversation_id": None, "account_id": None, "turns": {}}
+def _token(request: gr.Request) -> str | None:
+    return request.query_params.get("token") if request is not None else None
 
 
-def _for_account(state: dict[str, Any], account_id: str | None) -> dict[str, Any]:
-    """A conversation belongs to one account: another account starts a new one."""
-    if state.get("account_id") != account_id:
-        return {**_new_state(), "account_id": account_id}
-    return state
-
-
-def _account_rows(body: Any) -> list[dict[str, Any]]:
-    rows = body.get("accounts", []) if isinstance(body, dict) else body
-    return [row for row in rows or [] if isinstance(row, dict) and row.get("account_id")]
-
-
-def _description(account: dict[str, Any], lang: str) -> str:
-    if lang == "en":
-        return str(account.get("description_en") or account.get("description") or "")
-    return str(account.get("description_zh") or account.get("description") or "")
-
-
-def _error_text(data: str) -> str:
-    reply = ApiReply(500, _loads(data))
-    return reply.error_message() if isinstance(reply.body, dict) else data
-
-
-def _loads(data: str) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError:
-        return None
-
-
-# Citations expand inside the chat bubble; keep them compact.
-PAGE_CSS = """
-#la-chat details { margin: 0.25em 0; }
-#la-chat details summary { cursor: pointer; }
-#la-chat details p { font-size: 0.9em; opacity: 0.9; }
-"""
+def _host(request: gr.Request) -> str:
+    client = getattr(request, "client", None)
+    return client.host if client is not None and client.host else "127.0.0.1"

@@ -56,6 +56,12 @@ def widget_js() -> Asset:
     return _asset(script.encode("utf-8"), "application/javascript; charset=utf-8")
 
 
+@lru_cache(maxsize=1)
+def favicon() -> Asset:
+    """The product mark, for the UI, the demo page and any host that links it."""
+    return _asset((STATIC_DIR / "favicon.svg").read_bytes(), "image/svg+xml")
+
+
 def _asset(body: bytes, media_type: str) -> Asset:
     return Asset(body, media_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
 
@@ -96,6 +102,11 @@ def widget_router(services: Services) -> APIRouter:
     @router.get("/widget.css", include_in_schema=False)
     def get_widget_css(request: Request) -> Response:
         return asset_response(widget_css(), request)
+
+    @router.get("/favicon.svg", include_in_schema=False)
+    @router.get("/favicon.ico", include_in_schema=False)
+    def get_favicon(request: Request) -> Response:
+        return asset_response(favicon(), request)
 
     @router.get("/widget/demo", include_in_schema=False)
     def get_demo_page(account: str = DEMO_ACCOUNT, token: str = "", lang: str = "zh") -> Response:
