@@ -49,9 +49,10 @@ class Services:
         })
 
     def retriever(self, notify: Callable[[str], None] | None = None) -> Retriever:
+        """The process's one retriever for these settings (built, and the index checked, once)."""
         from knowledge.retrieval import get_retriever
 
-        return get_retriever(self.settings, notify)
+        return get_retriever(self.settings.knowledge, notify or self.notify)
 
     @cached_property
     def assistant(self) -> Assistant:
@@ -61,7 +62,7 @@ class Services:
             policy=self.policy,
             store=self.store,
             book=self.section_book,
-            retriever_factory=lambda: self.retriever(self.notify),
+            retriever_factory=self.retriever,
             product={"zh": self.settings.product_name_zh, "en": self.settings.product_name_en},
             default_lang=self.settings.lang,
             phraser=self.phraser,
@@ -74,7 +75,7 @@ class Services:
             return None
         from assistant.llm import build_phraser
 
-        return build_phraser(self.settings, self)
+        return build_phraser(self.settings, self.policy, self.retriever)
 
     def notify(self, message: str) -> None:
         """Operator notices (e.g. "building the knowledge index…") go to stderr, not the answer."""

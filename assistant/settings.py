@@ -21,10 +21,10 @@ from pydantic_settings import (
 )
 
 from assistant.errors import ConfigError
+from knowledge.settings import DEFAULT_CORPUS_DIR, KnowledgeSettings
+from tools.policy import DEFAULT_POLICY_FILE
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_POLICY_FILE = PACKAGE_ROOT / "tools" / "policy" / "default-2026.11.yaml"
-DEFAULT_CORPUS_DIR = PACKAGE_ROOT / "knowledge" / "corpus"
 
 
 def _default_data_dir() -> Path:
@@ -99,6 +99,14 @@ class Settings(BaseSettings):
     @property
     def api_key_set(self) -> frozenset[str]:
         return frozenset(k.strip() for k in (self.api_keys or "").split(",") if k.strip())
+
+    @property
+    def knowledge(self) -> KnowledgeSettings:
+        """The part of these settings the knowledge layer reads (it never imports this module)."""
+        return KnowledgeSettings(
+            data_dir=self.data_dir, corpus_dir=self.corpus_dir, policy_file=self.policy_file,
+            embedder=self.embedder, chroma_url=self.chroma_url, retrieval_use=self.retrieval_use,
+            product_name_zh=self.product_name_zh)
 
     @property
     def demo_mode(self) -> bool:

@@ -2,7 +2,8 @@
 
 A document is ``<corpus_dir>/<lang>/<doc>.md``. Numbers are written as ``{{policy.key}}``
 placeholders and rendered from the policy file here, so documents and engine never disagree.
-Every mistake in a document is one `UserInputError` naming the file and the line.
+Every mistake in a document is one `CorpusError` (a configuration error: the operator fixes
+the file) naming the file and the line.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from tools.errors import UserInputError
+from knowledge.errors import ConfigError, CorpusError
 from tools.policy import Policy, render_placeholders
 
 REQUIRED_FRONT_MATTER = ("doc_id", "title", "lang", "policy_version", "updated")
@@ -62,8 +63,8 @@ class Document(BaseModel):
     sections: tuple[Section, ...]
 
 
-def _error(path: Path, line: int, message: str) -> UserInputError:
-    return UserInputError(f"{path}:{line}: {message}")
+def _error(path: Path, line: int, message: str) -> CorpusError:
+    return CorpusError(f"{path}:{line}: {message}")
 
 
 def _split_front_matter(path: Path, text: str) -> tuple[dict[str, object], list[str], int]:
@@ -105,7 +106,7 @@ def _check_front_matter(path: Path, meta: dict[str, object], policy: Policy) -> 
 def _render(path: Path, line: int, text: str, policy: Policy) -> str:
     try:
         return render_placeholders(text, policy)
-    except UserInputError as exc:
+    except ConfigError as exc:  # an unknown {{placeholder}}
         raise _error(path, line, str(exc)) from None
 
 
@@ -114,7 +115,7 @@ def parse_document(path: Path, policy: Policy) -> Document:
     try:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserInputError(f"{path}: cannot read ({exc})") from None
+        raise CorpusError(f"{path}: cannot read ({exc})") from None
     meta, body, first_line = _split_front_matter(path, raw)
     _check_front_matter(path, meta, policy)
     doc_id, doc_title, lang = str(meta["doc_id"]), str(meta["title"]), str(meta["lang"])
@@ -177,11 +178,11 @@ def parse_document(path: Path, policy: Policy) -> Document:
 def load_corpus(corpus_dir: Path, policy: Policy) -> list[Document]:
     """Every ``<lang>/*.md`` document under `corpus_dir`, validated across files.
 
-    Raises `UserInputError` for a missing directory, a duplicate doc id, or a section id used
+    Raises `CorpusError` for a missing directory, a duplicate doc id, or a section id used
     twice in one language.
     """
     if not corpus_dir.is_dir():
-        raise UserInputError(f"corpus directory {corpus_dir} does not exist")
+        raise CorpusError(f"corpus directory {corpus_dir} does not exist")
     documents: list[Document] = []
     doc_sources: dict[str, str] = {}
     section_sources: dict[tuple[str, str], str] = {}

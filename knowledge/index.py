@@ -23,11 +23,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from assistant.errors import DISK_FULL_MESSAGE, ServiceUnavailable, is_disk_full
-from assistant.settings import Settings
 from knowledge.chunking import Chunk, chunk_sections
 from knowledge.corpus import Section, all_sections, load_corpus
 from knowledge.embedders import Embedder, get_embedder
+from knowledge.errors import DISK_FULL_MESSAGE, ServiceUnavailable, is_disk_full
+from knowledge.settings import KnowledgeSettings
 from knowledge.vectorstore import VectorStore, collection_name, open_client, target_label
 from tools.policy import load_policy
 
@@ -80,7 +80,7 @@ class Corpus(BaseModel):
         return digest.hexdigest()[:32]
 
 
-def load_indexable_corpus(settings: Settings) -> Corpus:
+def load_indexable_corpus(settings: KnowledgeSettings) -> Corpus:
     """Parse the corpus with the policy rendered in, and chunk it."""
     sections = all_sections(load_corpus(settings.corpus_dir, load_policy(settings.policy_file)))
     return Corpus(sections=sections, chunks=chunk_sections(sections))
@@ -89,11 +89,11 @@ def load_indexable_corpus(settings: Settings) -> Corpus:
 # -- manifest and lock ----------------------------------------------------------------------
 
 
-def index_dir(settings: Settings) -> Path:
+def index_dir(settings: KnowledgeSettings) -> Path:
     return settings.data_dir / "index"
 
 
-def manifest_path(settings: Settings, embedder: Embedder) -> Path:
+def manifest_path(settings: KnowledgeSettings, embedder: Embedder) -> Path:
     target = hashlib.sha256(target_label(settings).encode()).hexdigest()[:12]
     return index_dir(settings) / f"{collection_name(embedder)}.{target}.json"
 
@@ -118,7 +118,7 @@ def write_manifest(path: Path, manifest: Manifest) -> None:
 
 
 @contextlib.contextmanager
-def index_lock(settings: Settings) -> Iterator[None]:
+def index_lock(settings: KnowledgeSettings) -> Iterator[None]:
     """An exclusive, blocking lock across processes for writing the index."""
     path = index_dir(settings) / ".lock"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -146,7 +146,7 @@ def index_lock(settings: Settings) -> Iterator[None]:
 # -- opening the store, recovering from a corrupt local one ---------------------------------
 
 
-def open_store(settings: Settings, embedder: Embedder) -> VectorStore:
+def open_store(settings: KnowledgeSettings, embedder: Embedder) -> VectorStore:
     """The collection for `embedder`; a local Chroma directory that cannot be opened is
     moved out of the way and recreated (it only holds derived data)."""
     try:
@@ -163,7 +163,7 @@ def open_store(settings: Settings, embedder: Embedder) -> VectorStore:
         return VectorStore(open_client(settings), embedder)
 
 
-def discard_local_store(settings: Settings) -> None:
+def discard_local_store(settings: KnowledgeSettings) -> None:
     """Forget the embedded Chroma directory and every manifest pointing at it."""
     with contextlib.suppress(Exception):
         from chromadb.api.shared_system_client import SharedSystemClient
@@ -184,7 +184,7 @@ def needs_rebuild(manifest: Manifest | None, store: VectorStore) -> bool:
     return manifest.collection != store.name or manifest.chunks != store.count()
 
 
-def is_fresh(settings: Settings, embedder: Embedder, corpus: Corpus) -> bool:
+def is_fresh(settings: KnowledgeSettings, embedder: Embedder, corpus: Corpus) -> bool:
     """The manifest says a complete index of exactly this corpus exists (no Chroma call)."""
     manifest = read_manifest(manifest_path(settings, embedder))
     return (
@@ -198,7 +198,7 @@ def is_fresh(settings: Settings, embedder: Embedder, corpus: Corpus) -> bool:
 ProgressFn = Callable[[int, int], None]
 
 
-def _new_manifest(store: VectorStore, settings: Settings, corpus: Corpus, state: Any) -> Manifest:
+def _new_manifest(store: VectorStore, settings: KnowledgeSettings, corpus: Corpus, state: Any) -> Manifest:
     return Manifest(
         state=state,
         collection=store.name,
@@ -211,7 +211,7 @@ def _new_manifest(store: VectorStore, settings: Settings, corpus: Corpus, state:
 
 
 def refresh_collection(
-    settings: Settings,
+    settings: KnowledgeSettings,
     embedder: Embedder,
     corpus: Corpus,
     *,
@@ -263,7 +263,7 @@ def _embed_in_batches(store: VectorStore, chunks: Sequence[Chunk], progress: Pro
             progress(start + len(batch), len(chunks))
 
 
-def index_embedders(settings: Settings, extra: Sequence[str] = ()) -> list[Embedder]:
+def index_embedders(settings: KnowledgeSettings, extra: Sequence[str] = ()) -> list[Embedder]:
     """The configured embedder plus any extra dense rankers, without duplicates."""
     names = [settings.embedder, *extra]
     embedders: list[Embedder] = []
@@ -275,7 +275,7 @@ def index_embedders(settings: Settings, extra: Sequence[str] = ()) -> list[Embed
 
 
 def build_index(
-    settings: Settings,
+    settings: KnowledgeSettings,
     *,
     extra_embedders: Sequence[str] = (),
     rebuild: bool = False,
@@ -308,7 +308,7 @@ class EnsureResult(BaseModel):
 
 
 def ensure_index(
-    settings: Settings,
+    settings: KnowledgeSettings,
     *,
     extra_embedders: Sequence[str] = (),
     corpus: Corpus | None = None,

@@ -23,12 +23,12 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from assistant.errors import UserInputError
-from assistant.settings import Settings
 from knowledge.bm25 import BM25Index
 from knowledge.corpus import Section
 from knowledge.embedders import USE_NAME, get_embedder
+from knowledge.errors import UserInputError
 from knowledge.index import Corpus, EnsureResult, ensure_index, load_indexable_corpus, open_store
+from knowledge.settings import KnowledgeSettings
 from knowledge.vectorstore import VectorStore
 
 log = logging.getLogger(__name__)
@@ -75,10 +75,8 @@ class RetrievalConfig:
     candidates: int = 100
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RetrievalConfig:
-        # `retrieval_use` is optional in Settings; without it the default applies.
-        use = getattr(settings, "retrieval_use", None)
-        return cls(use_second_ranker=False if use is None else bool(use))
+    def from_settings(cls, settings: KnowledgeSettings) -> RetrievalConfig:
+        return cls(use_second_ranker=settings.retrieval_use)
 
     def weights_for(self, lang: str) -> dict[str, float]:
         """Ranker weights for a query language (a missing ranker weighs 1)."""
@@ -164,7 +162,7 @@ class Retriever:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: KnowledgeSettings,
         *,
         config: RetrievalConfig | None = None,
         notify: Callable[[str], None] | None = None,
@@ -300,7 +298,7 @@ _retrievers: dict[tuple[object, ...], Retriever] = {}
 _retrievers_lock = threading.Lock()
 
 
-def get_retriever(settings: Settings, notify: Callable[[str], None] | None = None) -> Retriever:
+def get_retriever(settings: KnowledgeSettings, notify: Callable[[str], None] | None = None) -> Retriever:
     """The process-wide retriever for these settings (built once: the assistant searches on
     every question)."""
     key = (

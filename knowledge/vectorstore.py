@@ -15,12 +15,12 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from assistant.errors import ConfigError, ServiceUnavailable
 from knowledge.chunking import Chunk
 from knowledge.embedders import Embedder, get_embedder
+from knowledge.errors import ConfigError, ServiceUnavailable
 
 if TYPE_CHECKING:
-    from assistant.settings import Settings
+    from knowledge.settings import KnowledgeSettings
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +70,12 @@ def collection_name(embedder: Embedder) -> str:
     return f"kb-{slug}-{embedder.dim}"
 
 
-def target_label(settings: Settings) -> str:
+def target_label(settings: KnowledgeSettings) -> str:
     """Where the index lives, for messages and the manifest."""
     return settings.chroma_url or str(settings.chroma_dir)
 
 
-def open_client(settings: Settings) -> Any:
+def open_client(settings: KnowledgeSettings) -> Any:
     """A Chroma client for the settings; an unreachable server is `ServiceUnavailable`."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings

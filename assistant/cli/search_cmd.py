@@ -26,7 +26,7 @@ def search(
     if lang is not None and lang not in ("zh", "en"):
         raise UserInputError(f"--lang must be zh or en, not {lang!r}")
     err = Console(stderr=True)
-    retriever = get_retriever(load_settings(), notify=lambda message: err.print(f"[dim]{message}…[/]"))
+    retriever = get_retriever(load_settings().knowledge, notify=lambda message: err.print(f"[dim]{message}…[/]"))
     hits = retriever.search(query, k=k, lang=lang)
     if as_json:
         print_json([hit.model_dump() for hit in hits])

@@ -33,7 +33,7 @@ def base_url(host: str, port: int) -> str:
 def _ensure_index(settings: Settings) -> None:
     from knowledge.index import ensure_index
 
-    result = ensure_index(settings, notify=lambda message: typer.echo(f"{message} (first start only)…", err=True))
+    result = ensure_index(settings.knowledge, notify=lambda message: typer.echo(f"{message} (first start only)…", err=True))
     if result.built:
         chunks = sum(s.chunks for s in result.summaries)
         typer.echo(f"knowledge index ready ({chunks} chunks)", err=True)

@@ -10,15 +10,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from assistant.llm.phraser import LLMPhraser
-    from assistant.services import Services
     from assistant.settings import Settings
+    from knowledge.retrieval import Retriever
+    from tools.policy import Policy
 
 __all__ = ["build_phraser", "health_of"]
 
 
-def build_phraser(settings: Settings, services: Services) -> LLMPhraser:
-    """The phraser for the configured endpoint (Services.phraser calls this when llm=openai)."""
+def build_phraser(settings: Settings, policy: Policy, retriever: Callable[[], Retriever]) -> LLMPhraser:
+    """The phraser for the configured endpoint (Services.phraser calls this when llm=openai):
+    the LLM settings, the policy its tools check against and the shared retriever, no more."""
     from assistant.llm.client import chat_model
     from assistant.llm.phraser import LLMPhraser
 
@@ -26,11 +30,11 @@ def build_phraser(settings: Settings, services: Services) -> LLMPhraser:
     mode = getattr(settings, "llm_mode", "results")
     return LLMPhraser(
         chat_model(settings),
-        policy=services.policy,
+        policy=policy,
         product={"zh": settings.product_name_zh, "en": settings.product_name_en},
         timeout=settings.llm_timeout,
         mode="tools" if mode == "tools" else "results",
-        retriever=lambda: services.retriever(services.notify),
+        retriever=retriever,
         label=settings.llm_model or "",
     )
 

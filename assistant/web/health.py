@@ -15,10 +15,10 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
 from assistant.services import Services
-from assistant.settings import Settings
 from assistant.store.masking import mask_pii
 from assistant.web.deps import ServicesDep
 from assistant.web.schemas import HealthResponse
+from knowledge.settings import KnowledgeSettings
 
 log = logging.getLogger("limit_assistant.web")
 router = APIRouter()
@@ -38,7 +38,7 @@ def store_status(services: Services) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4)
-def _corpus(settings: Settings) -> Any:
+def _corpus(settings: KnowledgeSettings) -> Any:
     # Parsing and chunking the corpus takes tens of milliseconds; the files do not change under
     # a running server (a changed corpus needs `limit-assistant index` and a restart anyway).
     from knowledge.index import load_indexable_corpus
@@ -50,7 +50,7 @@ def index_status(services: Services) -> dict[str, Any]:
     from knowledge.index import index_embedders, is_fresh
     from knowledge.vectorstore import target_label
 
-    settings = services.settings
+    settings = services.settings.knowledge
     corpus = _corpus(settings)
     embedders = index_embedders(settings)
     fresh = all(is_fresh(settings, e, corpus) for e in embedders)
@@ -59,7 +59,7 @@ def index_status(services: Services) -> dict[str, Any]:
             "target": target_label(settings), "chunks": len(corpus.chunks)}
 
 
-def _collections_complete(settings: Settings, embedders: Any, chunks: int) -> bool:
+def _collections_complete(settings: KnowledgeSettings, embedders: Any, chunks: int) -> bool:
     """The manifest can outlive the data: look at the collections themselves, read-only.
 
     A deleted or unreadable store raises or returns a different count; nothing is created.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import UserInputError
+from assistant.errors import CorpusError
 from knowledge.corpus import load_corpus, parse_document
 from tests.knowledge.conftest import write_doc
 from tools.policy import load_policy
@@ -36,13 +36,13 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_missing_front_matter_key_names_the_file_and_the_key(tmp_path: Path) -> None:
     path = _write(tmp_path, "---\ndoc_id: doc.zh\ntitle: T\nlang: zh\n---\n## A {#a}\ntext\n")
-    with pytest.raises(UserInputError, match=r"doc\.md:1: front matter lacks policy_version, updated"):
+    with pytest.raises(CorpusError, match=r"doc\.md:1: front matter lacks policy_version, updated"):
         parse_document(path, POLICY)
 
 
 def test_no_front_matter_at_all(tmp_path: Path) -> None:
     path = _write(tmp_path, "# Title\n## A {#a}\ntext\n")
-    with pytest.raises(UserInputError, match=r"doc\.md:1: missing front matter"):
+    with pytest.raises(CorpusError, match=r"doc\.md:1: missing front matter"):
         parse_document(path, POLICY)
 
 
@@ -51,37 +51,37 @@ HEADER = '---\ndoc_id: doc.zh\ntitle: T\nlang: zh\npolicy_version: "2026.11"\nup
 
 def test_duplicate_section_id_names_both_lines(tmp_path: Path) -> None:
     path = _write(tmp_path, HEADER + "## A {#a}\none\n\n## B {#a}\ntwo\n")
-    with pytest.raises(UserInputError, match=r"doc\.md:11: duplicate section id 'a' \(first at line 8\)"):
+    with pytest.raises(CorpusError, match=r"doc\.md:11: duplicate section id 'a' \(first at line 8\)"):
         parse_document(path, POLICY)
 
 
 def test_heading_without_id_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path, HEADER + "## A {#a}\none\n## Forgot the id\ntwo\n")
-    with pytest.raises(UserInputError, match=r"doc\.md:10: level-2 heading without a section id"):
+    with pytest.raises(CorpusError, match=r"doc\.md:10: level-2 heading without a section id"):
         parse_document(path, POLICY)
 
 
 def test_unknown_placeholder_names_the_section_line(tmp_path: Path) -> None:
     path = _write(tmp_path, HEADER + "## A {#a}\nat least {{draw.minimum_amount}} yuan\n")
-    with pytest.raises(UserInputError, match=r"doc\.md:8: unknown policy placeholder \{\{draw\.minimum_amount\}\}"):
+    with pytest.raises(CorpusError, match=r"doc\.md:8: unknown policy placeholder \{\{draw\.minimum_amount\}\}"):
         parse_document(path, POLICY)
 
 
 def test_empty_section_and_wrong_language_suffix(tmp_path: Path) -> None:
     path = _write(tmp_path, HEADER + "## A {#a}\n\n## B {#b}\ntext\n")
-    with pytest.raises(UserInputError, match=r"doc\.md:8: section 'a' has no text"):
+    with pytest.raises(CorpusError, match=r"doc\.md:8: section 'a' has no text"):
         parse_document(path, POLICY)
     path = _write(tmp_path, HEADER.replace("doc_id: doc.zh", "doc_id: doc.en") + "## A {#a}\nx\n")
-    with pytest.raises(UserInputError, match=r"doc_id 'doc.en' must end with '.zh'"):
+    with pytest.raises(CorpusError, match=r"doc_id 'doc.en' must end with '.zh'"):
         parse_document(path, POLICY)
 
 
 def test_section_id_used_in_two_documents_of_one_language(corpus_dir: Path) -> None:
     write_doc(corpus_dir, "extra", "zh", "额外", [("draw-minimum", "重复", "重复的内容")])
-    with pytest.raises(UserInputError, match=r"extra\.md:\d+: section id 'draw-minimum' is also used in .*borrowing-rules\.md"):
+    with pytest.raises(CorpusError, match=r"extra\.md:\d+: section id 'draw-minimum' is also used in .*borrowing-rules\.md"):
         load_corpus(corpus_dir, POLICY)
 
 
 def test_missing_corpus_directory(tmp_path: Path) -> None:
-    with pytest.raises(UserInputError, match="does not exist"):
+    with pytest.raises(CorpusError, match="does not exist"):
         load_corpus(tmp_path / "nowhere", POLICY)
