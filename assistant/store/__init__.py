@@ -1,4 +1,5 @@
-"""The persistent store: accounts, conversations, turns, hand-offs, feedback and the audit log.
+"""The persistent store: accounts, conversations, turns, decision records, hand-offs, feedback and
+the audit log.
 
 SQLAlchemy 2 over SQLite (embedded default, a file in the data directory) or PostgreSQL (by
 `LIMIT_ASSISTANT_DATABASE_URL`), schema managed by Alembic migrations shipped in this package.

@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import UserInputError
+from assistant.store.decisions import decision_row
 from assistant.store.errors import NotFoundError
-from assistant.store.records import ConversationRecord, StoredTurn, TurnRecord
+from assistant.store.records import ConversationRecord, DecisionRecord, StoredTurn, TurnRecord
 from assistant.store.schema import AuditEntry, Conversation, Handoff, Turn, utcnow
 from assistant.store.transactions import affected_rows, transaction
 
@@ -25,11 +26,13 @@ class ConversationRepository:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    def create(self, account_id: str, lang: str, state: dict[str, Any] | None = None) -> str:
-        """Start a conversation about one account; returns its id (a UUID string)."""
+    def create(self, account_id: str, lang: str, state: dict[str, Any] | None = None, *,
+               conversation_id: str | None = None) -> str:
+        """Start a conversation about one account; returns its id (a new UUID string unless
+        `conversation_id` is given: a replay re-creates a recorded conversation under its id)."""
         if lang not in ("zh", "en"):
             raise UserInputError(f"language must be zh or en, not {lang!r}")
-        conversation_id = str(uuid.uuid4())
+        conversation_id = conversation_id or str(uuid.uuid4())
         now = utcnow()
         with transaction(self._sessions) as session:
             session.add(
@@ -71,17 +74,18 @@ class ConversationRepository:
         state: dict[str, Any] | None = None,
         audits: Sequence[dict[str, Any]] = (),
         handoffs: Sequence[dict[str, Any]] = (),
+        decision: DecisionRecord | None = None,
     ) -> int:
         """Append a turn and return its sequence number (1, 2, …; unique per conversation).
 
         The turn, the conversation's new dialogue `state`, the `audits` (AuditEntry fields of
-        the checks the turn ran) and its `handoffs` (Handoff fields: id, account_id, summary) are
-        written in one transaction: a failure stores none of them, so a retried turn is never
-        stored twice.
+        the checks the turn ran), its `handoffs` (Handoff fields: id, account_id, summary) and
+        its `decision` record are written in one transaction: a failure stores none of them, so
+        a retried turn is never stored twice and no answered turn lacks its record.
         """
         for attempt in range(SEQ_ATTEMPTS):
             try:
-                return self._insert_turn(conversation_id, turn, state, audits, handoffs)
+                return self._insert_turn(conversation_id, turn, state, audits, handoffs, decision)
             except IntegrityError:
                 if attempt == SEQ_ATTEMPTS - 1:
                     raise
@@ -94,6 +98,7 @@ class ConversationRepository:
         state: dict[str, Any] | None,
         audits: Sequence[dict[str, Any]],
         handoffs: Sequence[dict[str, Any]] = (),
+        decision: DecisionRecord | None = None,
     ) -> int:
         with transaction(self._sessions) as session:
             # Touching the conversation row first takes its write lock (a row lock on
@@ -124,6 +129,8 @@ class ConversationRepository:
                     continue
                 session.add(Handoff(conversation_id=conversation_id, turn_seq=seq, status="open",
                                     created_at=now, **handoff))
+            if decision is not None:
+                session.add(decision_row(conversation_id, seq, decision, now))
             session.flush()
             return seq
 

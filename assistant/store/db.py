@@ -27,6 +27,7 @@ from assistant.store import jsoncodec
 from assistant.store.accounts import AccountRepository
 from assistant.store.audit import AuditRepository
 from assistant.store.conversations import ConversationRepository
+from assistant.store.decisions import DecisionRepository
 from assistant.store.feedback import FeedbackRepository
 from assistant.store.handoffs import HandoffRepository
 from assistant.store.migrations import HEAD, alembic_config
@@ -180,6 +181,7 @@ class Store:
         self.handoffs = HandoffRepository(self.sessions)
         self.feedback = FeedbackRepository(self.sessions)
         self.audit = AuditRepository(self.sessions)
+        self.decisions = DecisionRepository(self.sessions)
 
     @classmethod
     def open(

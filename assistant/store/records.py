@@ -94,3 +94,45 @@ class AuditRecord(_Record):
     policy_version: str
     created_at: datetime
     conversation_id: str | None
+
+
+class DecisionRecord(_Record):
+    """What one answered turn decided, and everything needed to decide it again (issue 17).
+
+    Built by `assistant.decisions.build_decision`; `snapshot` and `platform` are canonical JSON
+    text (sorted keys, no spaces) so that their sha256 is reproducible byte for byte. `message`
+    is the customer's text as received (not masked: replay needs it; see docs/SECURITY.md).
+    """
+
+    kind: Literal["ask", "handoff"]
+    message: str
+    default_lang: str
+    product: dict[str, str]
+    snapshot: str
+    snapshot_sha256: str
+    platform: str | None = None
+    platform_sha256: str | None = None
+    requested_at: str | None = None  # the request time as given (None: the snapshot's as_of)
+    request_time: str  # the time the decision was made for
+    policy_version: str
+    policy_sha256: str | None = None
+    package_version: str | None = None
+    git_commit: str | None = None
+    code_sha256: str | None = None
+    intent_model_sha256: str | None = None
+    knowledge_sha256: str | None = None
+    phraser: str | None = None  # the LLM phrasing layer, when one re-worded the answer
+    checks: list[Any] = Field(default_factory=list)  # every check run, with its trace
+    plan: dict[str, Any] | None = None  # the recourse plan the answer gave (data and sentences)
+    answer: dict[str, Any]  # Answer.parts_view(): the contract view and the rendered parts
+    answer_sha256: str
+    deterministic_sha256: str | None = None  # the answer before LLM phrasing, when phrased
+    wording: dict[str, Any] = Field(default_factory=dict)  # reasons and plan in zh and en
+    record_sha256: str
+
+
+class StoredDecision(DecisionRecord):
+    id: int
+    conversation_id: str
+    turn_seq: int
+    created_at: datetime

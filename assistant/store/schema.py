@@ -154,6 +154,46 @@ class AuditEntry(Base):
     conversation_id: Mapped[str | None] = mapped_column(String(36))
 
 
+class Decision(Base):
+    """One answered turn's decision record (`assistant.decisions`): written with its turn, never
+    updated (the migration adds a trigger that refuses UPDATE on every back-end)."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (UniqueConstraint("conversation_id", "turn_seq", name="uq_decisions_conversation_turn"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    turn_seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text)
+    default_lang: Mapped[str] = mapped_column(String(8))
+    product: Mapped[dict[str, Any]] = mapped_column(JSON)
+    snapshot: Mapped[str] = mapped_column(Text)
+    snapshot_sha256: Mapped[str] = mapped_column(String(64))
+    platform: Mapped[str | None] = mapped_column(Text)
+    platform_sha256: Mapped[str | None] = mapped_column(String(64))
+    requested_at: Mapped[str | None] = mapped_column(String(40))
+    request_time: Mapped[str] = mapped_column(String(40))
+    policy_version: Mapped[str] = mapped_column(String(32))
+    policy_sha256: Mapped[str | None] = mapped_column(String(64))
+    package_version: Mapped[str | None] = mapped_column(String(64))
+    git_commit: Mapped[str | None] = mapped_column(String(64))
+    code_sha256: Mapped[str | None] = mapped_column(String(64))
+    intent_model_sha256: Mapped[str | None] = mapped_column(String(64))
+    knowledge_sha256: Mapped[str | None] = mapped_column(String(64))
+    phraser: Mapped[str | None] = mapped_column(String(64))
+    checks: Mapped[list[Any]] = mapped_column(JSON)
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    answer: Mapped[dict[str, Any]] = mapped_column(JSON)
+    answer_sha256: Mapped[str] = mapped_column(String(64))
+    deterministic_sha256: Mapped[str | None] = mapped_column(String(64))
+    wording: Mapped[dict[str, Any]] = mapped_column(JSON)
+    record_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class StoreMeta(Base):
     """Key/value facts about the store itself (e.g. which demo fixture was seeded)."""
 

@@ -1,0 +1,54 @@
+"""Decision records: read-only access. A record is written only with its turn, in the turn's
+transaction (`ConversationRepository.add_turn(decision=…)`), and never changed afterwards:
+this repository has no update or delete, and the database refuses UPDATE (migration 0002)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.errors import UserInputError
+from assistant.store.records import DecisionRecord, StoredDecision
+from assistant.store.schema import Decision
+from assistant.store.transactions import transaction
+
+EXPORT_BATCH = 500
+
+
+def decision_row(conversation_id: str, turn_seq: int, record: DecisionRecord, created_at: datetime) -> Decision:
+    """The ORM row for `record` (used by add_turn inside its transaction)."""
+    fields = record.model_dump(include=set(DecisionRecord.model_fields))
+    return Decision(conversation_id=conversation_id, turn_seq=turn_seq, created_at=created_at, **fields)
+
+
+class DecisionRepository:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def for_conversation(self, conversation_id: str) -> list[StoredDecision]:
+        """The conversation's records in turn order (empty for an unknown conversation)."""
+        statement = (select(Decision).where(Decision.conversation_id == conversation_id)
+                     .order_by(Decision.turn_seq))
+        with transaction(self._sessions) as session:
+            return [StoredDecision.model_validate(row, from_attributes=True) for row in session.scalars(statement)]
+
+    def get(self, conversation_id: str, turn_seq: int) -> StoredDecision | None:
+        """The record of one turn, or None."""
+        statement = select(Decision).where(Decision.conversation_id == conversation_id,
+                                           Decision.turn_seq == turn_seq)
+        with transaction(self._sessions) as session:
+            row = session.scalars(statement).first()
+            return StoredDecision.model_validate(row, from_attributes=True) if row else None
+
+    def since(self, start: datetime, end: datetime) -> Iterator[StoredDecision]:
+        """Records created in [start, end), oldest first, streamed (for exports)."""
+        if start.tzinfo is None or end.tzinfo is None:
+            raise UserInputError("decision export times need a UTC offset")
+        statement = (select(Decision).where(Decision.created_at >= start, Decision.created_at < end)
+                     .order_by(Decision.created_at, Decision.id).execution_options(yield_per=EXPORT_BATCH))
+        with transaction(self._sessions) as session:
+            for row in session.scalars(statement):
+                yield StoredDecision.model_validate(row, from_attributes=True)
