@@ -1,7 +1,7 @@
 """One transaction per repository call, with database outages turned into ServiceUnavailable.
 
-A locked SQLite file (after its busy timeout) or an unreachable PostgreSQL server is an operator
-problem that usually passes: the caller gets `ServiceUnavailable` with one clear line, the
+A locked SQLite file (after its busy timeout), an unreachable PostgreSQL server or a damaged
+database file is an operator problem (the first two usually pass): the caller gets `ServiceUnavailable` with one clear line, the
 connection is returned to (or dropped from) the pool, and the next call simply tries again.
 """
 
@@ -12,27 +12,51 @@ from contextlib import contextmanager
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import ServiceUnavailable
 
+# SQLite's words for a file it cannot use as a database: overwritten, truncated, encrypted.
+_DAMAGED = ("file is not a database", "malformed", "not a database", "file is encrypted")
+_UNOPENABLE = ("unable to open database file", "readonly database", "disk i/o error")
+
+
+def _first_line(exc: BaseException) -> str:
+    original = getattr(exc, "orig", None) or exc
+    return (str(original).strip().splitlines() or [type(original).__name__])[0][:200]
+
 
 def unavailable_message(exc: BaseException) -> str:
-    """A one-line description of a database outage, without SQL or parameters."""
-    original = getattr(exc, "orig", None) or exc
-    first_line = (str(original).strip().splitlines() or [type(original).__name__])[0]
-    if "locked" in first_line or "busy" in first_line:
-        hint = "the database is busy (locked by another writer)"
+    """A one-line description of a database outage, without SQL or parameters, that says what
+    the operator can do about it."""
+    first_line = _first_line(exc)
+    lowered = first_line.lower()
+    if "locked" in lowered or "busy" in lowered:
+        hint = "the database is busy (locked by another writer); retry shortly"
+    elif is_damaged(exc):
+        hint = ("the database file is damaged; restore it from a backup, or move it out of the data "
+                "directory to start an empty store (the demo accounts are re-created on start)")
+    elif any(word in lowered for word in _UNOPENABLE):
+        hint = ("the database file cannot be opened or written; check that the data directory "
+                "exists, is writable by this user and has free space")
     else:
-        hint = "the database cannot be reached"
-    return f"account store: {hint}: {first_line[:200]}"
+        hint = "the database cannot be reached; check that it is running and the URL is right"
+    return f"account store: {hint} ({first_line})"
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """A database file that exists but cannot be read as one (a damaged SQLite file)."""
+    return isinstance(exc, DatabaseError) and any(word in _first_line(exc).lower() for word in _DAMAGED)
 
 
 def is_outage(exc: BaseException) -> bool:
-    """True for errors that mean "the database is not available now", not "the code is wrong"."""
+    """True for errors that mean "the database is not usable now", not "the code is wrong":
+    unreachable, locked, unopenable or damaged. The operator acts; the code is fine."""
     if isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError):
+        return True
+    if is_damaged(exc):
         return True
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
