@@ -56,7 +56,7 @@ def damaged_store(data_dir: Path) -> Path:
 def run_cli(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {"LIMIT_ASSISTANT_DATA_DIR": str(data_dir), "LIMIT_ASSISTANT_EMBEDDER": "hashing",
                    "PATH": "/usr/bin:/bin", "HOME": str(data_dir), **env}
-    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "assistant", *args], check=False, capture_output=True, text=True,
                           env=environment, cwd=ROOT, timeout=120)
 
 
