@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     api_keys: str | None = None
     cors_origins: str = ""
     rate_limit: str = "60/minute"
+    redis_url: str | None = None  # shared rate-limit counters for every worker (else in memory)
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -52,7 +52,7 @@ def create_app(services: Services, *, surfaces: bool = True, warm_up: bool = Tru
         lifespan=lifespan,
     )
     app.state.services = services
-    app.state.rate_limiter = RateLimiter(settings.rate_limit)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit, settings.redis_url)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(api.router)

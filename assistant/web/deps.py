@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from assistant.services import Services
 from assistant.web.auth import Caller, authenticate
+from assistant.web.errors import ApiError
 from assistant.web.ratelimit import RateLimiter
 
 
@@ -17,9 +18,18 @@ def services_of(request: Request) -> Services:
 
 
 async def caller_of(request: Request) -> Caller:
-    """Authenticate the request (401 on bad credentials), then count it against the caller's limit."""
-    caller = authenticate(request, services_of(request))
+    """Authenticate the request, then count it against the caller's limit.
+
+    A request with wrong credentials is counted too, against its address: 401 while under the
+    limit, 429 once over it (guessing keys is throttled like any other traffic).
+    """
     limiter: RateLimiter = request.app.state.rate_limiter
+    try:
+        caller = authenticate(request, services_of(request))
+    except ApiError as error:
+        if error.status == 401:
+            limiter.check_failed_auth(request.client.host if request.client else "unknown")
+        raise
     limiter.check(caller.rate_key)
     request.state.caller = caller
     return caller

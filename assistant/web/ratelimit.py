@@ -1,38 +1,81 @@
 """Per-identity rate limiting (the `limits` library), answered with 429 and `Retry-After`.
 
 The identity is the API key (hashed), the user token's account, or the client address for
-anonymous demo callers, so one noisy caller cannot starve the others. Counters live in the
-worker's memory: with N uvicorn workers a caller may get up to N × the limit in the worst case
-(a shared `limits` storage such as Redis would make it exact; the embedded setup has none).
+anonymous demo callers, so one noisy caller cannot starve the others. Requests whose
+credentials are wrong are counted too, against the client address (`check_failed_auth`), so
+guessing keys or tokens is throttled like any other traffic.
+
+Counters are shared by every worker when `LIMIT_ASSISTANT_REDIS_URL` is set (the `limits`
+storage on Redis: a caller's 61st request in the minute is refused whichever worker receives
+it); otherwise they live in the worker's memory (the embedded setup: with N workers a caller may
+get up to N × the limit). If Redis cannot be reached the worker counts in memory until it can
+again and logs a warning: an outage of the counter store must not take the API down.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
+from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from assistant.errors import ConfigError
 from assistant.web.errors import ApiError
 
+log = logging.getLogger("limit_assistant.web")
+# Keys in a shared store are namespaced, so one Redis can serve several deployments' tests.
+KEY_PREFIX = "limit-assistant"
+# After a Redis error, how long the worker counts in memory before trying Redis again.
+RETRY_SHARED_AFTER_S = 5.0
+
 
 class RateLimiter:
     """`check(key)` counts one request for `key` and raises 429 when over the limit."""
 
-    def __init__(self, limit: str) -> None:
+    def __init__(self, limit: str, storage_url: str | None = None) -> None:
         try:
             self.item: RateLimitItem = parse(limit)
         except ValueError:
             raise ConfigError(f"rate_limit {limit!r} is not a limit like '60/minute'") from None
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.shared = storage_url is not None
+        self._memory = MovingWindowRateLimiter(MemoryStorage())
+        self._limiter = self._memory
+        self._retry_shared_at = 0.0
+        if storage_url is not None:
+            self._limiter = MovingWindowRateLimiter(_shared_storage(storage_url))
 
     def check(self, key: str) -> None:
-        if self._limiter.hit(self.item, key):
+        """Count one request of `key`; 429 with `Retry-After` when it is over the limit."""
+        limiter = self._current()
+        try:
+            allowed = limiter.hit(self.item, KEY_PREFIX, key)
+            reset_at = None if allowed else limiter.get_window_stats(self.item, KEY_PREFIX, key).reset_time
+        except Exception as exc:  # noqa: BLE001 -- any storage error: count in memory instead
+            log.warning("rate-limit store unavailable (%s): counting in this worker's memory", exc)
+            self._retry_shared_at = time.monotonic() + RETRY_SHARED_AFTER_S
+            allowed = self._memory.hit(self.item, KEY_PREFIX, key)
+            reset_at = None if allowed else self._memory.get_window_stats(self.item, KEY_PREFIX, key).reset_time
+        if allowed:
             return
-        reset_at = self._limiter.get_window_stats(self.item, key).reset_time
-        retry_after = max(1, math.ceil(reset_at - time.time()))
+        retry_after = max(1, math.ceil((reset_at or time.time()) - time.time()))
         raise ApiError(429, f"too many requests: the limit is {self.item}; retry in {retry_after} s",
                        headers={"Retry-After": str(retry_after)})
+
+    def check_failed_auth(self, client_host: str) -> None:
+        """Count a request with wrong credentials against its address (429 once over the limit)."""
+        self.check(f"unauthenticated:{client_host}")
+
+    def _current(self) -> MovingWindowRateLimiter:
+        if self._limiter is self._memory or time.monotonic() >= self._retry_shared_at:
+            return self._limiter
+        return self._memory
+
+
+def _shared_storage(url: str) -> Storage:
+    try:
+        return storage_from_string(url)
+    except Exception as exc:  # noqa: BLE001 -- a bad URL or a missing client is the operator's to fix
+        raise ConfigError(f"LIMIT_ASSISTANT_REDIS_URL cannot be used for rate limits: {exc}") from None
