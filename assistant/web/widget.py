@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request, Response
 
+from assistant.web.limits import MAX_MESSAGE_CHARS
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 CSS_PLACEHOLDER = '/*__WIDGET_CSS__*/ ""'
+CONFIG_PLACEHOLDER = "/*__WIDGET_CONFIG__*/ {}"
 MAX_AGE_SECONDS = 3600
 DEMO_ACCOUNT = "demo-overdue"
 # The demo page is itself a strict-CSP host: the widget must work under it.
@@ -45,14 +48,16 @@ def widget_css() -> Asset:
     return _asset((STATIC_DIR / "widget.css").read_bytes(), "text/css; charset=utf-8")
 
 
-@lru_cache(maxsize=1)
-def widget_js() -> Asset:
-    """widget.js with widget.css inlined as a JS string."""
+@lru_cache(maxsize=4)
+def widget_js(product_zh: str = "借呗", product_en: str = "credit line") -> Asset:
+    """widget.js with widget.css inlined as a JS string and the deployment's product names."""
     source = (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
-    if CSS_PLACEHOLDER not in source:
-        raise RuntimeError("widget.js lost its CSS placeholder")  # a packaging bug, caught at first request
+    if CSS_PLACEHOLDER not in source or CONFIG_PLACEHOLDER not in source:
+        raise RuntimeError("widget.js lost a placeholder")  # a packaging bug, caught at first request
     css = widget_css().body.decode("utf-8")
+    config = {"product": {"zh": product_zh, "en": product_en}, "maxMessageChars": MAX_MESSAGE_CHARS}
     script = source.replace(CSS_PLACEHOLDER, json.dumps(css, ensure_ascii=False), 1)
+    script = script.replace(CONFIG_PLACEHOLDER, json.dumps(config, ensure_ascii=False), 1)
     return _asset(script.encode("utf-8"), "application/javascript; charset=utf-8")
 
 
@@ -94,10 +99,11 @@ def widget_router(services: Services) -> APIRouter:
     """Routes: GET /widget.js, GET /widget.css, GET /widget/demo[?account=…|?token=…]."""
     router = APIRouter(tags=["widget"])
     demo_mode = services.settings.demo_mode
+    products = (services.settings.product_name_zh, services.settings.product_name_en)
 
     @router.get("/widget.js", include_in_schema=False)
     def get_widget_js(request: Request) -> Response:
-        return asset_response(widget_js(), request)
+        return asset_response(widget_js(*products), request)
 
     @router.get("/widget.css", include_in_schema=False)
     def get_widget_css(request: Request) -> Response:
@@ -122,7 +128,7 @@ def widget_router(services: Services) -> APIRouter:
 def demo_page(*, account: str, token: str, lang: str) -> str:
     """A bare host page carrying the one script tag (demo account in demo mode, else a token)."""
     lang = "en" if lang == "en" else "zh"
-    attrs = {"data-lang": lang, "data-title": "额度助手" if lang == "zh" else "Credit line assistant"}
+    attrs = {"data-lang": lang}  # the title is the configured product's (served inside widget.js)
     if token:
         attrs["data-token"] = token
     elif account:
@@ -132,13 +138,15 @@ def demo_page(*, account: str, token: str, lang: str) -> str:
     return f"""<!doctype html>
 <html lang="{'en' if lang == 'en' else 'zh-CN'}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>limit-assistant widget demo</title></head>
+<title>limit-assistant widget demo</title><link rel="icon" type="image/svg+xml" href="/favicon.svg"></head>
 <body>
+<main>
 <h1>limit-assistant widget demo</h1>
 <p>Account: <code>{who}</code>. Try <a href="?account=demo-risk-hold">demo-risk-hold</a>,
 <a href="?account=demo-pending-transfer">demo-pending-transfer</a>,
 <a href="?account=demo-healthy-en&amp;lang=en">demo-healthy-en (English)</a>.
 This page is served with a strict Content-Security-Policy; the chat button is at the bottom right.</p>
+</main>
 <script src="/widget.js" {tag_attrs} defer></script>
 </body>
 </html>

@@ -3,7 +3,8 @@
 The app (demo mode, data in a temp dir) runs under uvicorn in a thread on one free loopback
 port; the example host page is served on a second port, i.e. from another origin, with its
 script and CSP pointed at the app. Every request the browser makes is recorded so tests can
-prove nothing leaves 127.0.0.1. Screenshots go to test-artifacts/ (gitignored).
+prove nothing leaves 127.0.0.1. Screenshots go to test-artifacts/ (gitignored), except the
+README's, which the tests write to docs/screens/ at both sizes (SIZES).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 REPO = Path(__file__).resolve().parents[2]
 HOST_PAGE = REPO / "examples" / "host-page.html"
 ARTIFACTS = REPO / "test-artifacts"
+SCREENS = REPO / "docs" / "screens"
+# The two sizes every surface is tested at: a laptop and a phone (CSS pixels).
+SIZES = {"desktop": {"width": 1280, "height": 800}, "mobile": {"width": 390, "height": 844}}
 EXAMPLE_API_ORIGIN = "http://127.0.0.1:8000"
 SERVER_START_SECONDS = 120
 
@@ -145,12 +149,18 @@ class RecordedPage:
     """A page with every request URL (and chat request bodies) it made."""
 
     page: Any
+    size: str = "desktop"
     urls: list[str] = field(default_factory=list)
     chat_bodies: list[str] = field(default_factory=list)
 
     def screenshot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def readme_screenshot(self, name: str) -> None:
+        """The viewport as a person sees it, for the README (docs/screens/NAME.png)."""
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENS / f"{name}.png"))
 
     def outside_loopback(self) -> list[str]:
         allowed = ("http://127.0.0.1:", "data:", "blob:", "about:")
@@ -159,7 +169,20 @@ class RecordedPage:
 
 @pytest.fixture
 def recorded_page(browser: Any) -> Iterator[RecordedPage]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    yield from _recorded(browser, {"width": 1280, "height": 900})
+
+
+@pytest.fixture(params=sorted(SIZES))
+def sized_page(request: pytest.FixtureRequest, browser: Any) -> Iterator[RecordedPage]:
+    """A recorded page at each of SIZES (the test runs once per size); `.size` names it."""
+    for recorded in _recorded(browser, SIZES[request.param], is_mobile=request.param == "mobile"):
+        recorded.size = request.param
+        yield recorded
+
+
+def _recorded(browser: Any, viewport: dict[str, int], *, is_mobile: bool = False) -> Iterator[RecordedPage]:
+    context = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=is_mobile, has_touch=is_mobile,
+                                  device_scale_factor=1)
     page = context.new_page()
     page.set_default_timeout(60_000)
     recorded = RecordedPage(page)

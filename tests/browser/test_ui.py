@@ -1,17 +1,30 @@
-"""The gradio chat UI at /ui, in real Chromium, fully offline."""
+"""The gradio chat UI at /ui, in real Chromium, fully offline, at a laptop's and a phone's size."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
 import pytest
+
+from tests.browser.pages import (
+    axe_findings,
+    focus_ring,
+    has_visible_focus,
+    inside_viewport,
+    no_sideways_scroll,
+    script_assistant,
+    small_targets,
+    with_plan,
+)
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("gradio", reason="gradio is missing (pip install -e .[ui]): /ui is not mounted")
 
 QUESTION = "有额度为什么借不出来"
 CITATION_TITLE = "逾期未还时不能借款"
+OVERDUE_SENTENCE = "您有逾期未还的欠款 1,200 元，已逾期 5 天；逾期还清前不能借新的款。"
 
 
 def feedback_rows(servers: Any) -> list[tuple[str, int, str]]:
@@ -24,74 +37,224 @@ def handoff_count(servers: Any) -> int:
         return int(db.execute("SELECT count(*) FROM handoffs").fetchone()[0])
 
 
-def open_ui_on(recorded: Any, servers: Any, account: str) -> Any:
+def open_ui(recorded: Any, servers: Any, account: str | None = None, lang: str = "") -> Any:
     page = recorded.page
-    page.goto(f"{servers.api_origin}/ui/")
-    page.locator("#la-account input").click()
-    page.get_by_role("option", name=f"{account} —").click()
+    page.goto(f"{servers.api_origin}/ui/" + (f"?lang={lang}" if lang else ""))
+    page.locator("#la-account-select option").first.wait_for(state="attached")
+    if account:
+        page.select_option("#la-account-select", account)
+        page.locator(f"#la-account-select option[value='{account}'][selected]").wait_for(state="attached")
     return page
 
 
-def ask(page: Any, question: str) -> None:
+def ask(page: Any, question: str) -> Any:
+    """Send `question` from the message box; the newest answer once it is there."""
+    answers = page.locator(".la-log .la-bot:not(.la-pending):not(.la-greeting)")
+    before = answers.count()
     page.locator("#la-input textarea").fill(question)
     page.locator("#la-send").click()
+    answers.nth(before).wait_for()
+    return answers.last
 
 
-def test_ui_answers_with_reasons_steps_and_expandable_citations(recorded_page: Any, servers: Any) -> None:
-    page = open_ui_on(recorded_page, servers, "demo-overdue")
-    assert "逾期5天未还1,200元" in page.locator("#la-account input").input_value()
+def test_first_screen_greets_offers_questions_and_keeps_the_message_box_in_view(sized_page: Any, servers: Any) -> None:
+    page = open_ui(sized_page, servers)
+    assert page.title() == "借呗额度助手"
+    assert page.locator(".la-top h1").inner_text() == "借呗额度助手"
+    greeting = page.locator(".la-greeting")
+    assert "借呗额度助手" in greeting.inner_text()
+    assert page.locator(".la-suggestion").count() == 4
+    for control in ("#la-input textarea", "#la-send", "#la-handoff", ".la-top h1", "#la-account-select",
+                    ".la-langs"):
+        assert inside_viewport(page, page.locator(control)), control
+    assert no_sideways_scroll(page)
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.locator("link[rel='icon']").get_attribute("href") == "/favicon.svg"
+    assert page.request.get(f"{servers.api_origin}/favicon.svg").headers["content-type"] == "image/svg+xml"
+    # A suggested question is sent as it is, and the box stays in view with the answer.
+    page.locator(".la-suggestion").first.click()
+    page.locator(".la-log .la-bot:not(.la-pending):not(.la-greeting)").first.wait_for()
+    assert page.locator(".la-user .la-bubble").first.inner_text() == "有额度为什么借不出来"
+    assert inside_viewport(page, page.locator("#la-input textarea"))
+    assert inside_viewport(page, page.locator("#la-send"))
+    assert sized_page.outside_loopback() == []
 
-    ask(page, QUESTION)
-    chat = page.locator("#la-chat")
-    citation = chat.locator("summary", has_text=CITATION_TITLE)
-    citation.wait_for()
-    bot = chat.locator("[data-testid='bot']").last
-    text = bot.inner_text()
-    assert "1,200" in text and "5 天" in text           # the customer's own figures
-    assert "原因" in text and "有逾期未还的欠款" in text  # the reason list with its title
-    assert "接下来可以" in text and "还清逾期欠款" in text  # the next step
-    section_text = chat.locator("details").filter(has=page.locator("summary", has_text=CITATION_TITLE)).locator("p")
+
+def test_each_answer_is_shown_once_with_cards_steps_and_citations(sized_page: Any, servers: Any) -> None:
+    page = open_ui(sized_page, servers, "demo-overdue")
+    assert "逾期5天未还1,200元" in page.locator("#la-account-select option:checked").inner_text()
+    answer = ask(page, QUESTION)
+    text = answer.inner_text()
+    assert text.count(OVERDUE_SENTENCE) == 1                  # the customer's own figures, once
+    card = answer.locator(".la-card")
+    assert card.locator(".la-card-title").inner_text() == "有逾期未还的欠款"
+    assert OVERDUE_SENTENCE in card.inner_text()
+    assert answer.locator(".la-steplist li").first.inner_text().startswith("还清逾期欠款")
+    assert page.locator(".la-log > .la-bot").count() == 1      # one answer block (no greeting, no repeat)
+    summary = answer.locator("summary", has_text=CITATION_TITLE)
+    section_text = answer.locator("details", has=page.locator("summary", has_text=CITATION_TITLE)).locator("p")
     assert not section_text.is_visible()
-    citation.click()
-    assert "逾期" in section_text.inner_text() and section_text.is_visible()
-    recorded_page.screenshot("ui-answer")
+    summary.click()
+    assert section_text.is_visible() and "逾期" in section_text.inner_text()
+    # The newest question heads the view, so the answer is read from its start.
+    question_box = page.locator(".la-user").last.bounding_box()
+    scroller = page.locator(".la-scroll").bounding_box()
+    assert scroller["y"] <= question_box["y"] <= scroller["y"] + 40
+    if sized_page.size == "desktop":
+        sized_page.readme_screenshot("ui-desktop")
+    assert sized_page.outside_loopback() == [] and servers.outbound == []
 
-    assert recorded_page.outside_loopback() == []
-    assert not any("fonts.googleapis" in url or "cdn" in url for url in recorded_page.urls)
-    assert servers.outbound == []  # nor did the server call out (gradio analytics, version check)
+
+def test_the_plan_is_a_timeline_and_clarify_choices_are_buttons(sized_page: Any, servers: Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.models import ClarifyOption
+
+    def extend(message: str, snapshot: Any, answer: Any) -> Any:
+        if message == "借不了":  # a short, ambiguous message: the composer offers two readings
+            answer = answer.model_copy(update={"clarify": [
+                ClarifyOption(label="为什么借不出来", message=QUESTION),
+                ClarifyOption(label="最多能借多少", message="我现在最多能借多少")]})
+        return with_plan(servers.services, snapshot, answer) if answer.intent == "cannot_borrow" else answer
+
+    script_assistant(monkeypatch, servers.services, extend)
+    page = open_ui(sized_page, servers, "demo-overdue")
+    answer = ask(page, "借不了")
+    choices = answer.locator(".la-clarify button")
+    assert choices.all_inner_texts() == ["为什么借不出来", "最多能借多少"]
+    choices.first.click()
+    page.locator(".la-user", has_text=QUESTION).wait_for()
+    latest = page.locator(".la-log .la-bot:not(.la-pending):not(.la-greeting)").nth(1)
+    latest.wait_for()
+    timeline = latest.locator(".la-timeline")
+    nodes = timeline.locator("li")
+    assert nodes.first.locator(".la-when").inner_text() == "现在"
+    assert "1,200" in nodes.first.inner_text()                          # repay the overdue 1,200 now
+    assert "最多可借" in nodes.last.inner_text() and "10,200" in nodes.last.inner_text()
+    assert latest.inner_text().count("完成后最多可借 10,200 元。") == 1  # the plan's words, once
+    assert page.locator(".la-clarify").count() == 0          # choices belong to the newest answer only
+    if sized_page.size == "mobile":
+        timeline.scroll_into_view_if_needed()
+        sized_page.readme_screenshot("ui-mobile")
+    assert sized_page.outside_loopback() == []
 
 
-def test_ui_feedback_and_handoff_are_stored(recorded_page: Any, servers: Any) -> None:
-    page = open_ui_on(recorded_page, servers, "demo-risk-hold")
+def test_hand_off_gives_one_short_case_number_however_often_it_is_asked(sized_page: Any, servers: Any) -> None:
+    page = open_ui(sized_page, servers, "demo-risk-hold")
     ask(page, QUESTION)
-    page.locator("#la-chat summary").first.wait_for()
+    tickets = handoff_count(servers)
+    cases = page.locator(".la-case-id")
+    page.locator("#la-handoff").click()
+    cases.first.wait_for()
+    page.locator("#la-handoff").click()
+    cases.nth(1).wait_for()
+    first, second = cases.all_inner_texts()
+    assert first == second and re.fullmatch(r"[A-Z2-7]{5}-[A-Z2-7]{5}", first)
+    assert handoff_count(servers) == tickets + 1
+    assert "工单号" in page.locator(".la-case").first.inner_text()
+    assert sized_page.outside_loopback() == []
+
+
+def test_one_language_at_a_time_and_answers_keep_their_own(sized_page: Any, servers: Any) -> None:
+    page = open_ui(sized_page, servers, "demo-healthy-en")
+    page.locator(".la-lang-option", has_text="English").click()
+    page.locator("#la-send", has_text="Send").wait_for()
+    assert page.title() == "Credit line assistant"
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator("#la-handoff").inner_text() == "Talk to a person"
+    assert page.locator("#la-new").inner_text() == "New chat"
+    assert "Demo mode" in page.locator(".la-top").inner_text()
+    assert page.locator("#la-input textarea").get_attribute("placeholder") == "Ask about your credit line…"
+    option = page.locator("#la-account-select option:checked").inner_text()
+    assert "Healthy account of an English-speaking customer" in option   # descriptions too
+    assert not re.search(r"[\u4e00-\u9fff]", page.locator("body").inner_text().replace("中文", ""))
+    english = ask(page, "How much can I borrow now?")
+    assert "12,000" in english.inner_text() and "Sources (click to read)" in english.inner_text()
+    chinese = ask(page, "我现在最多能借多少")          # a Chinese question in the English page
+    assert chinese.get_attribute("lang") == "zh-CN"
+    assert "依据条款" in chinese.inner_text() and "Sources" not in chinese.inner_text()
+    assert "Helpful" in chinese.locator(".la-feedback").inner_text()  # the page's own labels stay English
+    if sized_page.size == "desktop":
+        sized_page.readme_screenshot("ui-desktop-en")
+    assert sized_page.outside_loopback() == []
+
+
+def test_language_is_one_radio_group_and_one_tab_stop(sized_page: Any, servers: Any) -> None:
+    page = open_ui(sized_page, servers)
+    radios = page.locator("input[name='la-lang']")
+    assert radios.count() == 2 and page.locator("fieldset.la-langs legend").count() == 1
+    radios.nth(0).focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "la-account-select"  # not the other radio
+    radios.nth(0).focus()
+    page.keyboard.press("ArrowRight")                                         # arrows move within the group
+    page.locator("#la-send", has_text="Send").wait_for()
+    assert page.evaluate("document.activeElement.value") == "en"              # focus stays on the group
+
+
+def test_failures_are_told_in_the_conversation_with_a_retry_and_the_question_kept(
+        sized_page: Any, servers: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    failing = {"on": True}
+
+    def extend(message: str, snapshot: Any, answer: Any) -> Any:
+        if failing["on"]:
+            raise RuntimeError("the store went away")
+        return answer
+
+    script_assistant(monkeypatch, servers.services, extend)
+    page = open_ui(sized_page, servers, "demo-overdue")
+    page.locator("#la-input textarea").fill(QUESTION)
+    page.locator("#la-send").click()
+    error = page.locator(".la-error")
+    error.wait_for()
+    assert "暂时没能回答" in error.inner_text() and "Traceback" not in error.inner_text()
+    assert page.locator(".la-user .la-bubble").last.inner_text() == QUESTION               # the question is kept
+    failing["on"] = False
+    error.locator("button.la-retry").click()
+    page.locator(".la-log .la-card").first.wait_for()
+    assert page.locator(".la-error").count() == 0 and page.locator(".la-user").count() == 1
+
+
+def test_the_message_box_has_a_limit_a_counter_and_no_jargon(sized_page: Any, servers: Any) -> None:
+    page = open_ui(sized_page, servers, "demo-overdue")
+    box = page.locator("#la-input textarea")
+    assert box.get_attribute("maxlength") == "2000"
+    box.fill("借" * 1990)
+    counter = page.locator("#la-counter")
+    assert counter.inner_text() == "1990/2000" and "la-near" in (counter.get_attribute("class") or "")
+    box.fill("借" * 3600)
+    assert len(box.input_value()) <= 2000   # the browser keeps to the limit
+    page.locator("#la-send").click()
+    page.locator(".la-log .la-bot:not(.la-pending):not(.la-greeting)").first.wait_for()
+    body = page.locator("body").inner_text()
+    assert "String should" not in body and "characters" not in body and "422" not in body
+    assert page.locator("#la-counter").inner_text() == "0/2000"
+
+
+def test_feedback_is_stored(sized_page: Any, servers: Any) -> None:
+    page = open_ui(sized_page, servers, "demo-risk-hold")
+    answer = ask(page, QUESTION)
     before = feedback_rows(servers)
-    page.locator("#la-chat [data-testid='bot']").last.hover()
-    # gradio labels the button in the browser's language (zh-CN here): 踩 = dislike.
-    page.locator("#la-chat button[aria-label='踩'], #la-chat button[aria-label='Dislike']").last.click()
-    for _ in range(50):
-        rows = feedback_rows(servers)
-        if len(rows) > len(before):
-            break
-        page.wait_for_timeout(100)
+    answer.locator("button.la-rate", has_text="没帮助").click()
+    answer = page.locator(".la-log .la-bot:not(.la-greeting)").last
+    answer.locator("button.la-rate[aria-pressed='true']", has_text="没帮助").wait_for()
+    rows = feedback_rows(servers)
     assert len(rows) == len(before) + 1 and rows[-1][1:] == (1, "down")
 
-    handoffs = handoff_count(servers)
-    page.locator("#la-handoff").click()
-    page.locator("#la-chat [data-testid='bot']").nth(1).wait_for()
-    assert handoff_count(servers) == handoffs + 1
-    recorded_page.screenshot("ui-handoff")
-    assert recorded_page.outside_loopback() == []
 
-
-def test_ui_switches_to_english(recorded_page: Any, servers: Any) -> None:
-    page = open_ui_on(recorded_page, servers, "demo-healthy-en")
-    page.get_by_label("English").check()
+def test_ui_meets_wcag_aa_by_axe_focus_and_target_size(sized_page: Any, servers: Any) -> None:
+    page = open_ui(sized_page, servers, "demo-overdue")
+    assert axe_findings(page) == [], "empty chat"
+    answer = ask(page, QUESTION)
+    answer.locator("summary").first.click()
+    assert axe_findings(page) == [], "with an answer"
+    assert small_targets(page) == []
+    page.keyboard.press("Shift")  # from now on focus is keyboard focus (:focus-visible)
+    for control in ("#la-input textarea", "#la-send", "#la-handoff", "#la-account-select", ".la-scroll"):
+        page.locator(control).focus()
+        assert has_visible_focus(focus_ring(page.locator(control))), control
+    page.locator("input[name='la-lang']:checked").focus()
+    ring = focus_ring(page.locator("input[name='la-lang']:checked + span"))
+    assert has_visible_focus(ring)
+    page.locator(".la-lang-option", has_text="English").click()
     page.locator("#la-send", has_text="Send").wait_for()
-    assert page.locator("#la-handoff").inner_text() == "Talk to a person"
-    assert "Demo mode" in page.locator("#la-header").inner_text()
-    ask(page, "How much can I borrow now?")
-    page.locator("#la-chat [data-testid='bot']").filter(has_text="Sources (click to read)").wait_for()
-    assert "12,000" in page.locator("#la-chat [data-testid='bot']").last.inner_text()
-    recorded_page.screenshot("ui-english")
-    assert recorded_page.outside_loopback() == []
+    assert axe_findings(page) == [], "in English"

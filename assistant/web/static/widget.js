@@ -1,12 +1,13 @@
 /*
  * limit-assistant chat widget. Embed with one tag (see docs/WIDGET.md):
- *   <script src="https://assistant.example/widget.js" data-token="…" data-lang="zh"
- *           data-title="额度助手" defer></script>
+ *   <script src="https://assistant.example/widget.js" data-token="…" data-lang="zh" defer></script>
  *
  * Everything lives in one shadow root, styled by a constructed stylesheet: no inline script,
  * no eval, no style attributes, no global CSS, one global name (window.LimitAssistantWidget).
  * Answers stream from POST /api/chat (Server-Sent Events read with fetch + ReadableStream).
  * The conversation id and transcript are kept in sessionStorage, so a reload continues it.
+ * The panel is a modal dialog (aria-modal, focus kept inside, Escape closes it and focus goes
+ * back to the launcher); on small screens it fills the screen.
  */
 (function () {
   "use strict";
@@ -14,29 +15,45 @@
   var script = document.currentScript;
   if (!script || window.LimitAssistantWidget) return;
 
-  // The server replaces this with the contents of widget.css when it serves widget.js.
+  // The server replaces these with widget.css and the deployment's product names when it
+  // serves widget.js.
   var CSS = /*__WIDGET_CSS__*/ "";
+  var SERVER = /*__WIDGET_CONFIG__*/ {};
 
   var TEXTS = {
     zh: {
-      title: "额度助手", open: "咨询额度问题", close: "关闭", send: "发送", handoff: "转人工",
-      handoffMessage: "转人工", placeholder: "输入您的问题，例如：有额度为什么借不出来",
-      welcome: "您好！我可以解释为什么借不出来、额度为什么变了、什么时候能恢复。",
-      sources: "依据", demo: "演示模式：数据均为虚构", like: "有帮助", dislike: "没帮助",
-      handoffDone: "已为您转接人工客服，客服会尽快联系您。", ticket: "（工单号 {id}）",
-      failed: "抱歉，暂时无法回答，请稍后再试。", tooLong: "问题太长了，请精简后再发送。"
+      title: "{product}额度助手", open: "咨询额度问题", close: "关闭", send: "发送", handoff: "转人工",
+      placeholder: "输入您的问题…", inputLabel: "您的问题",
+      welcome: "您好，我是{product}额度助手。我可以用您账户的实际情况，解释为什么借不出来、额度为什么变了、什么时候能恢复。",
+      sources: "依据条款（点开查看原文）", demo: "演示模式：数据均为虚构", like: "有帮助", dislike: "没帮助",
+      feedback: "这个回答有帮助吗？", clarify: "您是想问：", caseNumber: "工单号", retry: "重试",
+      counter: "已输入 {count} 个字，最多 {max} 个字", thinking: "正在查询您的账户…",
+      failed: "抱歉，暂时没能回答您的问题。您的问题已保留，请点“重试”再发送一次。",
+      offline: "网络连接好像断了。您的问题已保留，请检查网络后点“重试”。",
+      tooLong: "问题太长了（最多 {max} 个字），请精简后再发送。",
+      unreadable: "抱歉，没能看懂这条消息，请换个说法再试。",
+      rateLimited: "您发送得有点快，请稍等片刻再试。",
+      session: "登录已过期，请刷新页面后再试。",
+      notFound: "这段对话已无法继续，请刷新页面重新开始。"
     },
     en: {
-      title: "Credit line assistant", open: "Ask about your limit", close: "Close", send: "Send",
-      handoff: "Talk to a person", handoffMessage: "talk to a person",
-      placeholder: "Ask e.g. why can't I borrow although I have a limit?",
-      welcome: "Hello! I can explain why you cannot borrow, why your limit changed and when it comes back.",
-      sources: "Sources", demo: "Demo mode: all data is made up", like: "Helpful", dislike: "Not helpful",
-      handoffDone: "You are being handed to a person; support will contact you soon.", ticket: " (ticket {id})",
-      failed: "Sorry, no answer right now. Please try again later.", tooLong: "Your question is too long."
+      title: "{Product} assistant", open: "Ask about your limit", close: "Close", send: "Send",
+      handoff: "Talk to a person", placeholder: "Ask about your credit line…", inputLabel: "Your question",
+      welcome: "Hello, I am the {product} assistant. Using your own account, I can explain why you cannot borrow, why your limit changed and when it comes back.",
+      sources: "Sources (click to read)", demo: "Demo mode: all data is made up", like: "Helpful",
+      dislike: "Not helpful", feedback: "Was this answer helpful?", clarify: "Did you mean:",
+      caseNumber: "Case number", retry: "Try again", counter: "{count} of at most {max} characters",
+      thinking: "Checking your account…",
+      failed: "Sorry, I could not answer just now. Your question is kept: press \"Try again\" to send it again.",
+      offline: "The connection seems to be down. Your question is kept: check your network and press \"Try again\".",
+      tooLong: "Your question is too long (at most {max} characters). Please shorten it.",
+      unreadable: "Sorry, I could not read that message. Please put it another way.",
+      rateLimited: "You are sending messages a little fast. Please wait a moment and try again.",
+      session: "Your session has expired. Please reload the page.",
+      notFound: "This conversation cannot be continued. Please reload the page to start again."
     }
   };
-  var MAX_MESSAGE_CHARS = 2000;
+  var MAX_MESSAGE_CHARS = SERVER.maxMessageChars || 2000;
   var MAX_STORED_MESSAGES = 60;
 
   var config = readConfig(script);
@@ -63,6 +80,24 @@
     return (h >>> 0).toString(36);
   }
 
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, name) {
+      return values[name] != null ? String(values[name]) : all;
+    });
+  }
+
+  // The product name comes from the server's configuration; a host's data-title still wins.
+  function product(lang) {
+    var names = SERVER.product || {};
+    return names[lang] || (lang === "en" ? "credit line" : "借呗");
+  }
+
+  function productTitle() {
+    if (config.title) return config.title;
+    var name = product(config.lang);
+    return fill(t.title, { product: name, Product: name.charAt(0).toUpperCase() + name.slice(1) });
+  }
+
   // -- state kept across reloads ---------------------------------------------------------------
 
   function loadState() {
@@ -74,7 +109,7 @@
   }
 
   function saveState() {
-    state.messages = state.messages.slice(-MAX_STORED_MESSAGES);
+    state.messages = state.messages.filter(function (m) { return !m.error; }).slice(-MAX_STORED_MESSAGES);
     try { window.sessionStorage.setItem(storageKey, JSON.stringify(state)); } catch (e) { /* private mode */ }
   }
 
@@ -84,6 +119,13 @@
     var node = document.createElement(tag);
     if (className) node.className = className;
     if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function button(className, text, label) {
+    var node = el("button", className, text);
+    node.type = "button";
+    if (label) node.setAttribute("aria-label", label);
     return node;
   }
 
@@ -110,46 +152,53 @@
 
     var wrap = el("div", "la-root");
     wrap.lang = config.lang === "en" ? "en" : "zh-CN";
-    var launcher = el("button", "la-launcher", "💬 " + (config.title || t.open));
-    launcher.type = "button";
+    var launcher = button("la-launcher", config.title || t.open);
+    launcher.setAttribute("aria-haspopup", "dialog");
     launcher.setAttribute("aria-expanded", "false");
 
     var panel = el("section", "la-panel");
+    panel.id = "la-panel";
     panel.setAttribute("role", "dialog");
-    panel.setAttribute("aria-label", config.title || t.title);
+    panel.setAttribute("aria-modal", "true");
+    panel.setAttribute("aria-labelledby", "la-title");
+    launcher.setAttribute("aria-controls", "la-panel");
     panel.hidden = true;
 
     var header = el("div", "la-header");
-    var title = el("h2", "la-title", config.title || t.title);
-    var handoff = el("button", "la-handoff", t.handoff);
-    handoff.type = "button";
-    var close = el("button", "la-close", "×");
-    close.type = "button";
-    close.setAttribute("aria-label", t.close);
+    var title = el("h2", "la-title", productTitle());
+    title.id = "la-title";
+    var handoff = button("la-handoff", t.handoff);
+    var close = button("la-close", "×", t.close);
     header.append(title, handoff, close);
 
     var demo = el("p", "la-demo", t.demo);
     demo.hidden = !config.demo;
     var messages = el("ol", "la-messages");
     messages.setAttribute("aria-live", "polite");
+    messages.setAttribute("tabindex", "0");
+    messages.setAttribute("aria-label", productTitle());
 
     var form = el("form", "la-composer");
-    var input = el("input", "la-input");
-    input.type = "text";
+    var input = el("textarea", "la-input");
+    input.rows = 1;
     input.autocomplete = "off";
     input.placeholder = t.placeholder;
-    input.setAttribute("aria-label", t.placeholder);
+    input.setAttribute("aria-label", t.inputLabel);
+    input.setAttribute("aria-describedby", "la-counter");
     input.maxLength = MAX_MESSAGE_CHARS;
     var send = el("button", "la-send", t.send);
     send.type = "submit";
-    form.append(input, send);
+    var counter = el("p", "la-counter", "0/" + MAX_MESSAGE_CHARS);
+    counter.id = "la-counter";
+    form.append(input, send, counter);
 
     panel.append(header, demo, messages, form);
     wrap.append(launcher, panel);
     root.appendChild(wrap);
     (document.body || document.documentElement).appendChild(host);
 
-    ui = { host: host, launcher: launcher, panel: panel, messages: messages, input: input, send: send, handoff: handoff };
+    ui = { host: host, root: root, launcher: launcher, panel: panel, messages: messages, input: input,
+           send: send, handoff: handoff, counter: counter };
     launcher.addEventListener("click", function () { setOpen(true); });
     close.addEventListener("click", function () { setOpen(false); });
     handoff.addEventListener("click", requestHandoff);
@@ -157,17 +206,54 @@
       event.preventDefault();
       submit(input.value);
     });
+    input.addEventListener("input", updateCounter);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        submit(input.value);
+      }
+    });
+    panel.addEventListener("keydown", onPanelKey);
+  }
+
+  function updateCounter() {
+    var count = ui.input.value.length;
+    ui.counter.textContent = count + "/" + MAX_MESSAGE_CHARS;
+    ui.counter.setAttribute("aria-label", fill(t.counter, { count: count, max: MAX_MESSAGE_CHARS }));
+    ui.counter.classList.toggle("la-near", count >= MAX_MESSAGE_CHARS * 0.9);
+  }
+
+  // A modal dialog: Escape closes it, Tab stays inside it.
+  function onPanelKey(event) {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      setOpen(false);
+      return;
+    }
+    if (event.key !== "Tab") return;
+    var focusable = Array.prototype.filter.call(
+      ui.panel.querySelectorAll("button, textarea, summary, [tabindex='0']"),
+      function (node) { return !node.disabled && node.getClientRects().length > 0; });
+    if (!focusable.length) return;
+    var first = focusable[0];
+    var last = focusable[focusable.length - 1];
+    var active = ui.root.activeElement;
+    if (event.shiftKey && active === first) { event.preventDefault(); last.focus(); }
+    else if (!event.shiftKey && active === last) { event.preventDefault(); first.focus(); }
   }
 
   function setOpen(open, quiet) {
+    var wasOpen = state.open;
     state.open = open;
     saveState();
     ui.panel.hidden = !open;
     ui.launcher.hidden = open;
     ui.launcher.setAttribute("aria-expanded", String(open));
+    ui.host.classList.toggle("la-open", open);
     if (open) scrollDown();
     // Re-opening after a reload must not steal the host page's focus.
     if (open && !quiet) ui.input.focus();
+    if (!open && wasOpen && !quiet) ui.launcher.focus();
   }
 
   function scrollDown() { ui.messages.scrollTop = ui.messages.scrollHeight; }
@@ -175,18 +261,51 @@
   function renderMessage(message) {
     var item = el("li", "la-msg " + (message.role === "user" ? "la-user" : "la-bot"));
     if (message.error) item.classList.add("la-error");
+    var answerTexts = TEXTS[message.lang === "en" ? "en" : message.lang === "zh" ? "zh" : config.lang];
+    if (message.lang) item.lang = message.lang === "en" ? "en" : "zh-CN";
     var bubble = el("div", "la-bubble", message.text);
+    if (message.error) bubble.setAttribute("role", "alert");
     item.appendChild(bubble);
-    if (message.sections && message.sections.length) item.appendChild(renderSources(message.sections));
+    if (message.caseNumber) {
+      var chip = el("p", "la-case");
+      chip.append(el("span", null, answerTexts.caseNumber + " "), el("strong", "la-case-id", message.caseNumber));
+      item.appendChild(chip);
+    }
+    if (message.retry) item.appendChild(renderRetry(message, item));
+    if (message.clarify && message.clarify.length) item.appendChild(renderClarify(message.clarify, answerTexts));
+    if (message.sections && message.sections.length) item.appendChild(renderSources(message.sections, answerTexts));
     if (message.role === "bot" && message.turn != null && state.conversationId) item.appendChild(renderFeedback(message));
     ui.messages.appendChild(item);
     scrollDown();
     return { item: item, bubble: bubble };
   }
 
-  function renderSources(sections) {
+  function renderRetry(message, item) {
+    var retry = button("la-retry", t.retry);
+    retry.addEventListener("click", function () {
+      if (busy) return;
+      item.remove();
+      answer(message.retry);
+    });
+    return retry;
+  }
+
+  function renderClarify(options, texts) {
+    var box = el("div", "la-clarify");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", texts.clarify);
+    box.appendChild(el("p", "la-clarify-label", texts.clarify));
+    options.forEach(function (option) {
+      var choice = button("la-choice", option.label);
+      choice.addEventListener("click", function () { submit(option.message); });
+      box.appendChild(choice);
+    });
+    return box;
+  }
+
+  function renderSources(sections, texts) {
     var box = el("div", "la-sources");
-    box.appendChild(el("p", "la-sources-label", t.sources));
+    box.appendChild(el("p", "la-sources-label", texts.sources));
     sections.forEach(function (section) {
       var details = el("details", "la-source");
       details.appendChild(el("summary", null, section.title || section.section_id || ""));
@@ -198,30 +317,41 @@
 
   function renderFeedback(message) {
     var box = el("div", "la-feedback");
-    [["up", "👍", t.like], ["down", "👎", t.dislike]].forEach(function (option) {
-      var button = el("button", null, option[1]);
-      button.type = "button";
-      button.title = option[2];
-      button.setAttribute("aria-label", option[2]);
-      button.setAttribute("aria-pressed", String(message.rating === option[0]));
-      button.addEventListener("click", function () {
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", t.feedback);
+    [["up", t.like], ["down", t.dislike]].forEach(function (option) {
+      var rate = button("la-rate la-rate-" + option[0], option[1]);
+      rate.setAttribute("aria-pressed", String(message.rating === option[0]));
+      rate.addEventListener("click", function () {
         message.rating = option[0];
         saveState();
-        box.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+        box.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", String(b === rate)); });
         postJson("/api/feedback", { conversation_id: state.conversationId, turn: message.turn, rating: option[0] })
           .catch(function () { /* feedback is best effort */ });
       });
-      box.appendChild(button);
+      box.appendChild(rate);
     });
     return box;
   }
 
   function renderAll() {
-    renderMessage({ role: "bot", text: t.welcome });
+    renderMessage({ role: "bot", text: fill(t.welcome, { product: product(config.lang) }) });
     state.messages.forEach(renderMessage);
   }
 
   // -- talking to the API ----------------------------------------------------------------------
+
+  // What the customer reads for a failed request: never the server's own (technical) message.
+  function failure(status) {
+    if (status === 0) return { text: t.offline, retry: true };
+    if (status === 401) return { text: t.session };
+    if (status === 403 || status === 404) return { text: t.notFound };
+    if (status === 413 || status === 422) return { text: t.unreadable };
+    if (status === 429) return { text: t.rateLimited, retry: true };
+    return { text: t.failed, retry: true };
+  }
+
+  function RequestFailed(status) { this.status = status; }
 
   function headers(accept) {
     var h = { "Content-Type": "application/json", "Accept": accept };
@@ -229,20 +359,17 @@
     return h;
   }
 
-  function postJson(path, body) {
+  function request(path, body, accept) {
     return fetch(config.api + path, {
-      method: "POST", headers: headers("application/json"), body: JSON.stringify(body),
-      credentials: "omit", mode: "cors"
-    }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (data) {
-        if (!response.ok) throw new Error(errorMessage(data));
-        return data;
-      });
-    });
+      method: "POST", headers: headers(accept), body: JSON.stringify(body), credentials: "omit", mode: "cors"
+    }).catch(function () { throw new RequestFailed(0); });
   }
 
-  function errorMessage(data) {
-    return (data && data.error && data.error.message) || t.failed;
+  function postJson(path, body) {
+    return request(path, body, "application/json").then(function (response) {
+      if (!response.ok) throw new RequestFailed(response.status);
+      return response.json();
+    });
   }
 
   function chatBody(text) {
@@ -253,22 +380,17 @@
   }
 
   async function streamChat(text, onDelta) {
-    var response = await fetch(config.api + "/api/chat", {
-      method: "POST", headers: headers("text/event-stream"), body: JSON.stringify(chatBody(text)),
-      credentials: "omit", mode: "cors"
-    });
+    var response = await request("/api/chat", chatBody(text), "text/event-stream");
     var type = response.headers.get("Content-Type") || "";
-    if (!response.ok || type.indexOf("text/event-stream") !== 0) {
-      var data = await response.json().catch(function () { return null; });
-      if (!response.ok) throw new Error(errorMessage(data));
-      return data;
-    }
+    if (!response.ok) throw new RequestFailed(response.status);
+    if (type.indexOf("text/event-stream") !== 0) return response.json();
     var reader = response.body.getReader();
     var decoder = new TextDecoder();
     var buffer = "";
     var result = null;
     for (;;) {
-      var chunk = await reader.read();
+      var chunk;
+      try { chunk = await reader.read(); } catch (e) { throw new RequestFailed(0); }
       if (chunk.done) break;
       buffer += decoder.decode(chunk.value, { stream: true }).replace(/\r\n?/g, "\n");
       var end;
@@ -277,10 +399,10 @@
         buffer = buffer.slice(end + 2);
         if (event.name === "delta") onDelta(deltaText(event.data));
         else if (event.name === "result") result = JSON.parse(event.data);
-        else if (event.name === "error") throw new Error(errorMessage(safeJson(event.data)));
+        else if (event.name === "error") throw new RequestFailed(500);
       }
     }
-    if (!result) throw new Error(t.failed);
+    if (!result) throw new RequestFailed(0);
     return result;
   }
 
@@ -297,19 +419,19 @@
     return { name: name, data: data.join("\n") };
   }
 
-  function safeJson(text) {
-    try { return JSON.parse(text); } catch (e) { return null; }
+  function deltaText(data) {
+    try {
+      var value = JSON.parse(data);
+      return value && typeof value.text === "string" ? value.text : "";
+    } catch (e) { return ""; }
   }
 
-  function deltaText(data) {
-    var value = safeJson(data);
-    if (typeof value === "string") return value;
-    if (value && typeof value === "object") {
-      if (typeof value.text === "string") return value.text;
-      if (typeof value.delta === "string") return value.delta;
-      if (typeof value.content === "string") return value.content;
-    }
-    return value === null ? data : "";
+  function replyOf(result, streamed) {
+    return {
+      role: "bot", text: result.answer || streamed, turn: result.turn, lang: result.lang,
+      caseNumber: result.handoff ? result.handoff_id : null, clarify: result.clarify || [],
+      sections: (result.sections && result.sections.length ? result.sections : result.citations) || []
+    };
   }
 
   // -- user actions ----------------------------------------------------------------------------
@@ -324,10 +446,11 @@
     var text = (raw || "").trim();
     if (!text || busy) return;
     if (text.length > MAX_MESSAGE_CHARS) {
-      renderMessage({ role: "bot", text: t.tooLong, error: true });
+      renderMessage({ role: "bot", text: fill(t.tooLong, { max: MAX_MESSAGE_CHARS }), error: true });
       return;
     }
     ui.input.value = "";
+    updateCounter();
     var question = { role: "user", text: text };
     state.messages.push(question);
     saveState();
@@ -337,7 +460,7 @@
 
   async function answer(text) {
     setBusy(true);
-    var view = renderMessage({ role: "bot", text: "" });
+    var view = renderMessage({ role: "bot", text: t.thinking });
     view.item.classList.add("la-pending");
     var streamed = "";
     try {
@@ -347,17 +470,15 @@
         scrollDown();
       });
       state.conversationId = result.conversation_id || state.conversationId;
-      var reply = {
-        role: "bot", text: result.answer || streamed, turn: result.turn,
-        sections: (result.sections && result.sections.length ? result.sections : result.citations) || []
-      };
+      var reply = replyOf(result, streamed);
       state.messages.push(reply);
       saveState();
       view.item.remove();
       renderMessage(reply);
     } catch (error) {
       view.item.remove();
-      renderMessage({ role: "bot", text: error && error.message ? error.message : t.failed, error: true });
+      var failed = failure(error instanceof RequestFailed ? error.status : 500);
+      renderMessage({ role: "bot", text: failed.text, error: true, retry: failed.retry ? text : null });
     } finally {
       setBusy(false);
     }
@@ -365,23 +486,19 @@
 
   async function requestHandoff() {
     if (busy) return;
-    if (!state.conversationId) {
-      await submit(t.handoffMessage);
-      return;
-    }
     setBusy(true);
     try {
-      var data = await postJson("/api/handoff", { conversation_id: state.conversationId });
-      var ticket = data && data.handoff_id ? t.ticket.replace("{id}", data.handoff_id) : "";
-      var reply = {
-        role: "bot", text: (data && data.answer) || t.handoffDone + ticket, turn: data ? data.turn : null,
-        sections: (data && data.sections) || []
-      };
+      var body = state.conversationId ? { conversation_id: state.conversationId } : null;
+      var data = body ? await postJson("/api/handoff", body)
+                      : await streamChat(t.handoff, function () {});  // no conversation yet: ask in words
+      state.conversationId = data.conversation_id || state.conversationId;
+      var reply = replyOf(data, "");
       state.messages.push(reply);
       saveState();
       renderMessage(reply);
     } catch (error) {
-      renderMessage({ role: "bot", text: error.message || t.failed, error: true });
+      var failed = failure(error instanceof RequestFailed ? error.status : 500);
+      renderMessage({ role: "bot", text: failed.text, error: true });
     } finally {
       setBusy(false);
     }
