@@ -204,7 +204,7 @@ def _caps_shown(parts: dict[str, Any]) -> bool:
 
 
 def _section(kind: str, heading: str, body: str, titled: bool) -> str:
-    label = f"<h3>{esc(heading)}</h3>" if titled else ""
+    label = f"<h2>{esc(heading)}</h2>" if titled else ""
     aria = "" if titled else f' aria-label="{esc(heading)}"'
     return f'<section class="la-part la-{kind}"{aria}>{label}{body}</section>'
 

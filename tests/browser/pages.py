@@ -16,13 +16,13 @@ MIN_TARGET_PX = 44
 
 # Every element a person can click or tap, in the page and inside open shadow roots.
 _TARGETS_JS = """
-(selector) => {
+([selector, scope]) => {
   const found = [];
   const visit = (root) => {
     root.querySelectorAll(selector).forEach((el) => found.push(el));
     root.querySelectorAll('*').forEach((el) => { if (el.shadowRoot) visit(el.shadowRoot); });
   };
-  visit(document);
+  visit(scope ? document.querySelector(scope).shadowRoot : document);
   return found.filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
     .map((el) => {
       const box = el.getBoundingClientRect();
@@ -49,9 +49,10 @@ def axe_version(page: Any) -> str:
     return str(page.evaluate("window.axe && window.axe.version"))
 
 
-def small_targets(page: Any, selector: str = TARGETS) -> list[dict[str, Any]]:
-    """Visible click targets smaller than 44×44 CSS px (shadow roots included)."""
-    return [t for t in page.evaluate(_TARGETS_JS, selector)
+def small_targets(page: Any, selector: str = TARGETS, *, shadow_host: str | None = None) -> list[dict[str, Any]]:
+    """Visible click targets smaller than 44×44 CSS px (shadow roots included; only inside
+    `shadow_host`'s shadow root when given: a host page's inline links are not ours)."""
+    return [t for t in page.evaluate(_TARGETS_JS, [selector, shadow_host])
             if t["width"] < MIN_TARGET_PX or t["height"] < MIN_TARGET_PX]
 
 

@@ -7,6 +7,15 @@ from typing import Any
 
 import pytest
 
+from tests.browser.pages import (
+    axe_findings,
+    focus_ring,
+    has_visible_focus,
+    inside_viewport,
+    script_assistant,
+    small_targets,
+)
+
 pytestmark = pytest.mark.browser
 
 WIDGET = "limit-assistant-widget"
@@ -105,7 +114,7 @@ def test_host_css_cannot_reach_the_widget_and_the_widget_leaves_the_host_alone(r
     assert "Comic Sans" in computed(page.locator(".host-cta"), "font-family")
     # … and none of them reach inside the widget.
     launcher = page.locator(f"{WIDGET} .la-launcher")
-    assert computed(launcher, "background-color") == "rgb(22, 119, 255)"
+    assert computed(launcher, "background-color") == "rgb(11, 87, 208)"  # #0b57d0: white on it is 6.3:1
     assert computed(launcher, "text-transform") == "none"
     assert "Comic Sans" not in computed(launcher, "font-family")
     assert computed(launcher, "border-top-style") == "none"
@@ -163,3 +172,125 @@ def test_widget_demo_page_works_under_its_own_strict_csp(recorded_page: Any, ser
     assert page.evaluate("window.__cspViolations") == []
     recorded_page.screenshot("widget-demo-page-en")
     assert recorded_page.outside_loopback() == []
+
+
+def open_widget(recorded: Any, servers: Any, query: str = "account=demo-overdue") -> Any:
+    page = recorded.page
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    page.goto(f"{servers.api_origin}/widget/demo?{query}")
+    page.locator(f"{WIDGET} .la-launcher").click()
+    page.locator(f"{WIDGET} .la-panel").wait_for()
+    return page
+
+
+def send(page: Any, text: str) -> Any:
+    bots = page.locator(f"{WIDGET} .la-bot:not(.la-pending)")
+    before = bots.count()
+    page.locator(f"{WIDGET} .la-input").fill(text)
+    page.locator(f"{WIDGET} .la-send").click()
+    bots.nth(before).wait_for()
+    return bots.last
+
+
+def test_widget_is_a_modal_dialog_that_escape_closes_and_returns_focus(sized_page: Any, servers: Any) -> None:
+    page = open_widget(sized_page, servers)
+    panel = page.locator(f"{WIDGET} .la-panel")
+    assert panel.get_attribute("role") == "dialog" and panel.get_attribute("aria-modal") == "true"
+    assert page.locator(f"{WIDGET} #la-title").inner_text() == "借呗额度助手"  # the configured product
+    assert "借呗额度助手" in page.locator(f"{WIDGET} .la-bot .la-bubble").first.inner_text()
+    active = "document.querySelector('limit-assistant-widget').shadowRoot.activeElement"
+    assert page.evaluate(f"{active}.className") == "la-input"
+    for _ in range(12):  # Tab never leaves the dialog
+        page.keyboard.press("Tab")
+        assert page.evaluate(f"!!{active} && !!{active}.closest('.la-panel')")
+    page.keyboard.press("Escape")
+    assert not panel.is_visible()
+    assert page.evaluate(f"{active}.className") == "la-launcher"
+    assert page.locator(f"{WIDGET} .la-launcher").get_attribute("aria-expanded") == "false"
+
+
+def test_widget_fills_a_small_screen_and_floats_on_a_large_one(sized_page: Any, servers: Any) -> None:
+    page = open_widget(sized_page, servers)
+    box = page.locator(f"{WIDGET} .la-panel").bounding_box()
+    view = page.viewport_size
+    if sized_page.size == "mobile":
+        assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, view["width"], view["height"])
+    else:
+        assert box["width"] <= 400 and box["x"] > view["width"] / 2
+    for part in (".la-title", ".la-close", ".la-handoff", ".la-input", ".la-send"):
+        assert inside_viewport(page, page.locator(f"{WIDGET} {part}")), part
+    answer = send(page, QUESTION)
+    assert "1,200" in answer.inner_text()
+    sized_page.readme_screenshot(f"widget-{sized_page.size}")
+
+
+def test_widget_failures_are_localised_with_a_retry_and_the_question_kept(sized_page: Any, servers: Any) -> None:
+    page = open_widget(sized_page, servers)
+    page.route("**/api/chat", lambda route: route.abort("internetdisconnected"))
+    page.locator(f"{WIDGET} .la-input").fill(QUESTION)
+    page.locator(f"{WIDGET} .la-send").click()
+    error = page.locator(f"{WIDGET} .la-error")
+    error.wait_for()
+    assert "网络连接好像断了" in error.inner_text() and "Failed to fetch" not in error.inner_text()
+    assert page.locator(f"{WIDGET} .la-user .la-bubble").last.inner_text() == QUESTION
+    page.unroute("**/api/chat")
+    error.locator(".la-retry").click()
+    page.locator(f"{WIDGET} .la-source").first.wait_for()
+    assert page.locator(f"{WIDGET} .la-error").count() == 0
+    assert "1,200" in page.locator(f"{WIDGET} .la-bot .la-bubble").last.inner_text()
+
+
+def test_widget_never_shows_validation_jargon(sized_page: Any, servers: Any) -> None:
+    page = open_widget(sized_page, servers, "account=demo-healthy-en&lang=en")
+    assert page.locator(f"{WIDGET} .la-input").get_attribute("maxlength") == "2000"
+    page.locator(f"{WIDGET} .la-input").fill("x" * 1995)
+    assert page.locator(f"{WIDGET} .la-counter").inner_text() == "1995/2000"
+    # What the API answers to an over-long message (422), as another client could trigger it.
+    jargon = json.dumps({"error": {"code": "invalid_request", "message": "message: String should have at most 2000 characters"}})
+    page.route("**/api/chat", lambda route: route.fulfill(status=422, body=jargon, content_type="application/json"))
+    page.locator(f"{WIDGET} .la-send").click()
+    error = page.locator(f"{WIDGET} .la-error")
+    error.wait_for()
+    assert error.inner_text() == "Sorry, I could not read that message. Please put it another way."
+    assert page.locator(f"{WIDGET} .la-retry").count() == 0
+
+
+def test_widget_offers_clarify_choices_and_one_case_number(sized_page: Any, servers: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.models import ClarifyOption
+
+    def extend(message: str, snapshot: Any, answer: Any) -> Any:
+        if message == "借不了":
+            return answer.model_copy(update={"clarify": [ClarifyOption(label="为什么借不出来", message=QUESTION)]})
+        return answer
+
+    script_assistant(monkeypatch, servers.services, extend)
+    page = open_widget(sized_page, servers, "account=demo-risk-hold")
+    send(page, "借不了")
+    page.locator(f"{WIDGET} .la-choice", has_text="为什么借不出来").click()
+    page.locator(f"{WIDGET} .la-user .la-bubble", has_text=QUESTION).wait_for()
+    cases = page.locator(f"{WIDGET} .la-case-id")
+    page.locator(f"{WIDGET} .la-handoff:not([disabled])").click()
+    cases.first.wait_for()
+    page.locator(f"{WIDGET} .la-handoff:not([disabled])").click()
+    cases.nth(1).wait_for()
+    first, second = cases.all_inner_texts()
+    assert first == second and len(first) == 11
+
+
+def test_widget_meets_wcag_aa_by_axe_focus_and_target_size(sized_page: Any, servers: Any) -> None:
+    page = open_widget(sized_page, servers)
+    send(page, QUESTION)
+    page.locator(f"{WIDGET} .la-source summary").first.click()
+    assert axe_findings(page) == []
+    assert small_targets(page, shadow_host=WIDGET) == []
+    page.keyboard.press("Shift")
+    for part in (".la-input", ".la-send", ".la-close", ".la-handoff", ".la-source summary", ".la-feedback button"):
+        target = page.locator(f"{WIDGET} {part}").first
+        target.focus()
+        assert has_visible_focus(focus_ring(target)), part
+    page.keyboard.press("Escape")
+    launcher = page.locator(f"{WIDGET} .la-launcher")
+    assert has_visible_focus(focus_ring(launcher))
+    assert axe_findings(page) == []
+    assert page.evaluate("window.__cspViolations") == []
