@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -179,7 +179,7 @@ def _is_plan_line(text: str, parts: dict[str, Any]) -> bool:
 
 
 def _is_sources_line(text: str, parts: dict[str, Any]) -> bool:
-    titles = [s.get("title") for s in _sections(parts) if s.get("title")]
+    titles = [str(s["title"]) for s in _sections(parts) if s.get("title")]
     if not titles or not any(title in text for title in titles):
         return False
     rest = _LABEL_PREFIX.sub("", text, count=1)
@@ -340,7 +340,3 @@ class _Labels:
     def __call__(self, key: str, **values: Any) -> Any:
         return ui_text(self.lang, key, **values)
 
-
-def plain_lines(items: Iterable[str]) -> str:
-    """Escaped lines joined with <br> (account descriptions, notes)."""
-    return "<br>".join(esc(item) for item in items)

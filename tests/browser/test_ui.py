@@ -19,7 +19,7 @@ from tests.browser.pages import (
     with_plan,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 pytest.importorskip("gradio", reason="gradio is missing (pip install -e .[ui]): /ui is not mounted")
 
 QUESTION = "有额度为什么借不出来"

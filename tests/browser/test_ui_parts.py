@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from tools.catalogue import catalogue
-
 from assistant.web.ui_render import line_part, plan_timeline, render_answer, render_log, ui_text
+from tools.catalogue import catalogue
 
 OVERDUE_SENTENCE = "您有逾期未还的欠款 1,200 元，已逾期 5 天；逾期还清前不能借新的款。"
 OVERDUE_ANSWER: dict[str, Any] = {

@@ -16,7 +16,7 @@ from tests.browser.pages import (
     small_targets,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDGET = "limit-assistant-widget"
 QUESTION = "有额度为什么借不出来"
