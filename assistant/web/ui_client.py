@@ -62,11 +62,22 @@ class UiBackend:
             try:
                 verified = verify_token(token, secret)
             except InvalidToken:
+                self._count_failed_auth(client_host)
                 raise UiFailure("error_session") from None
             return Caller("user", rate_key=f"user:{verified.account_id}", account_id=verified.account_id)
         if self.demo_mode:
             return Caller("anonymous", rate_key=f"ip:{client_host}")
         raise UiFailure("token_missing")
+
+    def _count_failed_auth(self, client_host: str) -> None:
+        """A forged or expired token counts against its address, as on the API (401, then 429)."""
+        check = getattr(self.rate_limiter, "check_failed_auth", None)
+        if check is None:
+            return
+        try:
+            check(client_host)
+        except ApiError:
+            raise UiFailure("error_rate_limited") from None
 
     def demo_accounts(self) -> list[DemoAccount]:
         """The demo accounts with their zh and en one-line descriptions (demo mode only)."""
