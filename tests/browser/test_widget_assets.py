@@ -96,3 +96,17 @@ def test_example_host_page_style_hash_matches_its_style() -> None:
     assert style
     digest = base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode()
     assert f"'sha256-{digest}'" in page, "recompute the style-src hash after editing the <style>"
+
+
+def test_widget_js_carries_the_configured_product_names(tmp_path: Path) -> None:
+    named = client(tmp_path, secret=None, product_name_zh="花花贷", product_name_en="Flexi Loan")
+    script = named.get("/widget.js").text
+    assert '"product": {"zh": "花花贷", "en": "Flexi Loan"}' in script
+    assert "/*__WIDGET_CONFIG__*/" not in script
+
+
+def test_the_favicon_is_served_for_every_page(demo: TestClient) -> None:
+    for path in ("/favicon.svg", "/favicon.ico"):
+        response = demo.get(path)
+        assert response.status_code == 200 and response.headers["content-type"] == "image/svg+xml"
+        assert response.text.startswith("<svg")
