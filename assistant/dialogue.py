@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answers.compose import Composed, Composer, SectionBook
 from assistant.answers.format import when
+from assistant.decisions import Provenance, build_decision
 from assistant.errors import UserInputError
 from assistant.models import INTENT_CHECK, Answer, CitedSection
 from assistant.nlu import Understanding, understand
 from assistant.store.masking import mask_pii
-from assistant.store.records import TurnRecord
+from assistant.store.records import DecisionRecord, TurnRecord
 from tools.engine import run_check
 from tools.policy import Policy
 from tools.result import CheckResult, jsonable
@@ -78,8 +79,9 @@ class Assistant:
 
     def __init__(self, *, policy: Policy, store: Store, book: SectionBook,
                  retriever_factory: Any, product: dict[str, str], default_lang: str = "zh",
-                 phraser: Phraser | None = None) -> None:
+                 phraser: Phraser | None = None, provenance: Provenance | None = None) -> None:
         self.policy = policy
+        self.provenance = provenance or Provenance.gather(policy)  # recorded with every decision
         self.phraser = phraser
         self.store = store
         self.composer = Composer(policy, book, product)
@@ -108,10 +110,12 @@ class Assistant:
         conversation_id, state = self._conversation(conversation_id, snapshot.account_id)
         lang = state.lang or self.default_lang
         result = self._handoff(snapshot, platform, at, lang, state, conversation_id)
-        return self._finish(HANDOFF_REQUEST[lang], result, snapshot, platform, at, conversation_id, state)
+        return self._finish(HANDOFF_REQUEST[lang], result, snapshot, platform, at, conversation_id, state,
+                            kind="handoff")
 
     def _finish(self, text: str, result: Answer, snapshot: Snapshot, platform: Platform | None,
-                at: datetime | None, conversation_id: str, state: DialogueState) -> Turn:
+                at: datetime | None, conversation_id: str, state: DialogueState, kind: str = "ask") -> Turn:
+        deterministic = result
         if self.phraser is not None:
             # The LLM may only re-phrase: it returns this deterministic result unless its own
             # answer passes the grounding verifier (reason codes and steps are never its own),
@@ -119,7 +123,9 @@ class Assistant:
             from assistant.llm.tools import ConversationContext
 
             result = self.phraser.phrase(text, result, ConversationContext(snapshot, platform, at))
-        seq = self._persist(conversation_id, text, result, state, snapshot)
+        record = build_decision(self, kind=kind, message=text, snapshot=snapshot, platform=platform, at=at,
+                                result=result, deterministic=deterministic)
+        seq = self._persist(conversation_id, text, result, state, snapshot, record)
         return Turn(result=result, conversation_id=conversation_id, seq=seq)
 
     # -- routing -----------------------------------------------------------------------------
@@ -223,7 +229,7 @@ class Assistant:
         return conversation_id, DialogueState.from_dict(record.state)
 
     def _persist(self, conversation_id: str, text: str, result: Answer, state: DialogueState,
-                 snapshot: Snapshot) -> int:
+                 snapshot: Snapshot, record: DecisionRecord | None = None) -> int:
         """The turn, the new dialogue state and an audit row per check run: one transaction."""
         turn = TurnRecord(
             user_text=mask_pii(text),
@@ -242,7 +248,7 @@ class Assistant:
         return self.store.conversations.add_turn(
             conversation_id, turn, state=_next_state(result, state).to_dict(),
             audits=[_audit_row(snapshot, check, simulated=i > 0) for i, check in enumerate(result.checks)],
-            handoffs=handoffs)
+            handoffs=handoffs, decision=record)
 
 
 # Threads whose own check a hand-off summarises (anything else: the limit_status check).

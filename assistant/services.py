@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from assistant.answers.compose import SectionBook
+    from assistant.decisions import Provenance
     from assistant.dialogue import Assistant, Phraser
     from assistant.store import Store
     from knowledge.retrieval import Retriever
@@ -66,7 +67,15 @@ class Services:
             product={"zh": self.settings.product_name_zh, "en": self.settings.product_name_en},
             default_lang=self.settings.lang,
             phraser=self.phraser,
+            provenance=self.provenance,
         )
+
+    @cached_property
+    def provenance(self) -> Provenance:
+        """Policy file hash, code and model versions: read once, recorded with every decision."""
+        from assistant.decisions import Provenance
+
+        return Provenance.gather(self.policy, self.settings.policy_file, self.settings.corpus_dir)
 
     @cached_property
     def phraser(self) -> Phraser | None:
