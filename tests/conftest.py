@@ -19,6 +19,7 @@ SLOW_PATHS = {
     "tests/browser/": "drives a real Chromium",
     "tests/faults/": "fault injection: stops PostgreSQL, fills disks, locks stores, restarts",
     "tests/evaluation/test_public_suite_floor.py": "runs the whole public evaluation suite",
+    "tests/assistant/test_replay_eval_suite.py": "asks and replays the whole public evaluation suite",
     "tests/knowledge/test_retrieval_quality.py": "builds real-embedder indexes to measure the floor",
     "tests/knowledge/test_embedders.py::test_sentence_transformers_from_a_local_directory":
         "loads a sentence-transformers model with torch",

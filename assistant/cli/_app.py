@@ -116,6 +116,8 @@ def _register_commands() -> None:
         "eval_cmd",
         "token_cmd",
         "export_cmd",
+        "replay_cmd",
+        "notice_cmd",
     ):
         try:
             importlib.import_module(f"assistant.cli.{module}")
