@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.settings import PACKAGE_ROOT
-from assistant.store.records import DecisionRecord
+from assistant.store.records import DecisionRecord, StoredDecision
 from tools.result import jsonable
 from tools.snapshot import Platform, Snapshot, parse_platform, parse_snapshot
 
@@ -274,3 +274,16 @@ def platform_of(record: DecisionRecord) -> Platform | None:
 
 def requested_at_of(record: DecisionRecord) -> datetime | None:
     return datetime.fromisoformat(record.requested_at) if record.requested_at else None
+
+
+def staff_view(record: StoredDecision) -> dict[str, Any]:
+    """A record as staff read it (`GET /api/decisions/…`, exports): the inputs as objects, the
+    customer's free text PII-masked like every export, and whether its hash still verifies
+    (checked on the stored, unmasked record)."""
+    from assistant.store.masking import mask_pii
+
+    data: dict[str, Any] = jsonable(record.model_dump())
+    data.update(message=mask_pii(record.message), message_masked=True, verified=verify(record),
+                snapshot=json.loads(record.snapshot),
+                platform=json.loads(record.platform) if record.platform else None)
+    return data

@@ -6,7 +6,8 @@ every conversation turn, hand-off and feedback created in [since, until), as fla
     kind, id, created_at, account_id, conversation_id, turn, action_or_intent, policy_version,
     reason_codes, next_steps, text, answer, detail
 
-`kind` is audit | turn | handoff | feedback; `detail` is the rest (audit: request and result;
+`kind` is audit | decision | turn | handoff | feedback; `detail` is the rest (audit: request and
+result; decision: the decision record of docs/SECURITY.md, its inputs, versions and hashes;
 turn: checks and citations; hand-off: summary and status; feedback: rating and comment) — an
 object in JSONL, a JSON string in CSV. Every text is PII-masked (ID, phone and card numbers).
 A bare `--until` date includes that whole day (Asia/Shanghai); times without an offset are
@@ -26,6 +27,7 @@ from typing import IO, Any
 import typer
 
 from assistant.cli._app import app, fail, handle_errors
+from assistant.decisions import staff_view
 from assistant.services import Services
 from assistant.store.masking import mask_pii
 from tools.inputs import parse_time
@@ -61,7 +63,8 @@ def _row(kind: str, **fields: Any) -> dict[str, Any]:
 
 
 def export_rows(services: Services, since: datetime, until: datetime) -> Iterator[dict[str, Any]]:
-    """Audit entries, then turns, hand-offs and feedback in the window, each oldest first."""
+    """Audit entries, decision records, then turns, hand-offs and feedback in the window, each
+    oldest first."""
     store = services.store
     for entry in store.audit.since(since, until):
         yield _row("audit", id=entry.id, created_at=entry.created_at, account_id=entry.account_id,
@@ -69,6 +72,14 @@ def export_rows(services: Services, since: datetime, until: datetime) -> Iterato
                    policy_version=entry.policy_version, reason_codes=[r.get("code") for r in entry.result.get("reasons", [])],
                    next_steps=[s.get("code") for s in entry.result.get("next_steps", [])],
                    detail={"request": entry.request, "result": entry.result})
+    for record in store.decisions.since(since, until):
+        view = staff_view(record)
+        answer = view.pop("answer")
+        yield _row("decision", id=record.id, created_at=record.created_at,
+                   account_id=view["snapshot"].get("account_id"), conversation_id=record.conversation_id,
+                   turn=record.turn_seq, action_or_intent=answer.get("intent"), policy_version=record.policy_version,
+                   reason_codes=answer.get("reason_codes"), next_steps=answer.get("next_steps"),
+                   text=view.pop("message"), answer=answer.get("answer"), detail=view)
     yield from _store_rows(services, since, until)
 
 
@@ -127,7 +138,8 @@ def export(
     fmt: str = typer.Option(..., "--format", help="jsonl | csv"),
     out: Path | None = typer.Option(None, "--out", help="Output file (default: stdout)."),
 ) -> None:
-    """Export the audit log, conversations, hand-offs and feedback for a compliance review."""
+    """Export the audit log, decision records, conversations, hand-offs and feedback for a
+    compliance review."""
     if fmt not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     start = parse_bound(since, "--since")

@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse
 
+from assistant.decisions import staff_view
 from assistant.web import chat
 from assistant.web.auth import reachable_conversation, resolve_account
 from assistant.web.deps import CallerDep, ServicesDep
@@ -20,6 +21,7 @@ from assistant.web.schemas import (
     ChatResponse,
     CheckRequest,
     ConversationResponse,
+    DecisionsResponse,
     ErrorResponse,
     FeedbackRequest,
     FeedbackResponse,
@@ -124,6 +126,21 @@ def conversation(conversation_id: str, caller: CallerDep,
             for t in turns
         ],
     }))
+
+
+@router.get("/decisions/{conversation_id}", response_model=DecisionsResponse,
+            summary="Decision records of a conversation (staff: API key only)")
+def decisions(conversation_id: str, caller: CallerDep, services: ServicesDep) -> JSONResponse:
+    """Every answered turn's decision record: inputs as received with their hashes, request
+    time, policy, code and model versions, checks with traces, plan, answer. For compliance
+    staff: API-key callers only (403 for user tokens and callers without credentials); the
+    customer's message is PII-masked as in exports (docs/SECURITY.md)."""
+    if caller.kind != "api_key":
+        raise ApiError(403, "decision records are for staff: an API key is required")
+    record = reachable_conversation(caller, services, conversation_id)
+    rows = services.store.decisions.for_conversation(record.id)
+    return JSONResponse(jsonable({"conversation_id": record.id, "account_id": record.account_id,
+                                  "decisions": [staff_view(row) for row in rows]}))
 
 
 @router.post("/handoff", response_model=ChatResponse, summary="Hand the conversation to a person")

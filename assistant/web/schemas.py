@@ -137,6 +137,7 @@ class ChatResponse(BaseModel):
     steps: list[StepOut]
     sections: list[SectionOut] = Field(description="The cited sections with their text.")
     plan_sentences: list[str]
+    plan_steps: list[str] = Field(description="One phrase per plan step, for a timeline.")
 
 
 class FeedbackResponse(BaseModel):
@@ -213,3 +214,34 @@ class PlanResponse(BaseModel):
     blocked_by: list[str] = Field(description="Reasons no step clears (unreachable plans only).")
     policy_version: str
     checked_at: str
+
+
+class DecisionOut(BaseModel):
+    """One answered turn's decision record (issue 17); `message` is PII-masked."""
+
+    model_config = ConfigDict(extra="allow")
+
+    turn_seq: int
+    kind: Literal["ask", "handoff"]
+    message: str
+    message_masked: bool
+    snapshot: dict[str, Any] = Field(description="The snapshot as received (its canonical JSON hashes to snapshot_sha256).")
+    snapshot_sha256: str
+    platform: dict[str, Any] | None
+    request_time: str
+    policy_version: str
+    policy_sha256: str | None
+    git_commit: str | None
+    intent_model_sha256: str | None
+    checks: list[dict[str, Any]] = Field(description="Every check run, with its trace.")
+    plan: dict[str, Any] | None
+    answer: dict[str, Any] = Field(description="The answer's contract view and rendered parts.")
+    answer_sha256: str
+    record_sha256: str
+    verified: bool = Field(description="The stored record still matches record_sha256.")
+
+
+class DecisionsResponse(BaseModel):
+    conversation_id: str
+    account_id: str
+    decisions: list[DecisionOut]
