@@ -221,7 +221,7 @@ class Assistant:
 
     def _conversation(self, conversation_id: str | None, account_id: str) -> tuple[str, DialogueState]:
         if conversation_id is None:
-            return self.store.conversations.create(account_id, self.default_lang), DialogueState()
+            return self.store.conversations.start(account_id, self.default_lang), DialogueState()
         record = self.store.conversations.get(conversation_id)
         # An unknown id and another account's id look the same to the caller: nothing leaks.
         if record is None or record.account_id != account_id:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,11 +24,36 @@ from assistant.store.transactions import affected_rows, transaction
 # A duplicate seq can only come from a writer that bypassed the row lock below; retrying once
 # or twice is enough for that, and a bounded loop never spins.
 SEQ_ATTEMPTS = 3
+# Conversations started (`start`) whose first turn is not stored yet. A turn that failed leaves
+# its entry behind; the oldest are forgotten beyond this many.
+MAX_PENDING = 10_000
+
+
+@dataclass(frozen=True)
+class _Pending:
+    account_id: str
+    lang: str
+    created_at: datetime
 
 
 class ConversationRepository:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
+        self._pending: OrderedDict[str, _Pending] = OrderedDict()
+        self._pending_lock = threading.Lock()
+
+    def start(self, account_id: str, lang: str) -> str:
+        """A new conversation's id, written with its first turn (`add_turn`, one transaction):
+        a turn that fails leaves no empty conversation, and a turn costs one round trip.
+        Until then only this repository knows the id (`get` finds it); nobody else has it."""
+        if lang not in ("zh", "en"):
+            raise UserInputError(f"language must be zh or en, not {lang!r}")
+        conversation_id = str(uuid.uuid4())
+        with self._pending_lock:
+            self._pending[conversation_id] = _Pending(account_id, lang, utcnow())
+            while len(self._pending) > MAX_PENDING:
+                self._pending.popitem(last=False)
+        return conversation_id
 
     def create(self, account_id: str, lang: str, state: dict[str, Any] | None = None, *,
                conversation_id: str | None = None) -> str:
@@ -49,6 +78,10 @@ class ConversationRepository:
 
     def get(self, conversation_id: str) -> ConversationRecord | None:
         """The conversation with its dialogue state, or None."""
+        pending = self._pending.get(conversation_id)
+        if pending is not None:
+            return ConversationRecord(id=conversation_id, account_id=pending.account_id, lang=pending.lang,
+                                      state={}, created_at=pending.created_at, updated_at=pending.created_at)
         with transaction(self._sessions) as session:
             row = session.get(Conversation, conversation_id)
             return ConversationRecord.model_validate(row, from_attributes=True) if row else None
@@ -100,29 +133,23 @@ class ConversationRepository:
         handoffs: Sequence[dict[str, Any]] = (),
         decision: DecisionRecord | None = None,
     ) -> int:
+        pending = self._pending.get(conversation_id)
         with transaction(self._sessions) as session:
-            # Touching the conversation row first takes its write lock (a row lock on
-            # PostgreSQL, the database write lock on SQLite), so concurrent writers of one
-            # conversation queue here and each then reads the latest seq.
-            values: dict[str, Any] = {"updated_at": utcnow()}
-            if state is not None:
-                values["state"] = state
-            touched = affected_rows(
-                session.execute(
-                    update(Conversation).where(Conversation.id == conversation_id).values(**values)
-                )
-            )
-            if not touched:
-                raise NotFoundError(f"unknown conversation {conversation_id!r}")
-            last = session.scalar(
-                select(func.max(Turn.seq)).where(Turn.conversation_id == conversation_id)
-            )
-            seq = (last or 0) + 1
-            fields = turn.model_dump(include=set(TurnRecord.model_fields))
-            session.add(Turn(conversation_id=conversation_id, seq=seq, **fields))
             now = utcnow()
-            for audit in audits:
-                session.add(AuditEntry(conversation_id=conversation_id, created_at=now, **audit))
+            if pending is not None:  # its first turn: the conversation is written with it
+                session.execute(insert(Conversation).values(
+                    id=conversation_id, account_id=pending.account_id, lang=pending.lang,
+                    state=state or {}, created_at=pending.created_at, updated_at=now))
+                seq = 1
+            else:
+                seq = self._next_seq(session, conversation_id, state, now)
+            # Core inserts: the ORM's unit of work was most of a turn's store time (bench/api.py).
+            fields = turn.model_dump(include=set(TurnRecord.model_fields))
+            session.execute(insert(Turn).values(conversation_id=conversation_id, seq=seq, created_at=now,
+                                                **fields))
+            if audits:
+                session.execute(insert(AuditEntry),
+                                [{"conversation_id": conversation_id, "created_at": now, **a} for a in audits])
             for handoff in handoffs:
                 # A conversation has one case: a second hand-off request keeps its number.
                 if session.get(Handoff, handoff["id"]) is not None:
@@ -132,7 +159,26 @@ class ConversationRepository:
             if decision is not None:
                 session.add(decision_row(conversation_id, seq, decision, now))
             session.flush()
-            return seq
+        if pending is not None:
+            with self._pending_lock:
+                self._pending.pop(conversation_id, None)
+        return seq
+
+    @staticmethod
+    def _next_seq(session: Session, conversation_id: str, state: dict[str, Any] | None, now: datetime) -> int:
+        # Touching the conversation row first takes its write lock (a row lock on PostgreSQL,
+        # the database write lock on SQLite), so concurrent writers of one conversation queue
+        # here and each then reads the latest seq.
+        values: dict[str, Any] = {"updated_at": now}
+        if state is not None:
+            values["state"] = state
+        touched = affected_rows(
+            session.execute(update(Conversation).where(Conversation.id == conversation_id).values(**values))
+        )
+        if not touched:
+            raise NotFoundError(f"unknown conversation {conversation_id!r}")
+        last = session.scalar(select(func.max(Turn.seq)).where(Turn.conversation_id == conversation_id))
+        return (last or 0) + 1
 
     def turns(self, conversation_id: str) -> list[StoredTurn]:
         """All turns of a conversation in order (empty if it has none or does not exist)."""
