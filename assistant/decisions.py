@@ -19,7 +19,7 @@ import json
 import logging
 import subprocess
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -67,8 +67,17 @@ def canonical_json(value: Any) -> str:
     A value read back from the store (non-integral numbers as Decimal) gives the same text as
     the value it was written from, so a record's hash can be checked at any time.
     """
-    return json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
+                      default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    """What `json` cannot write itself, as `tools.result.jsonable` writes it."""
+    if isinstance(value, Decimal | datetime | date):
+        return jsonable(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot write a {type(value).__name__} as JSON")
 
 
 def sha256_text(text: str) -> str:
@@ -219,8 +228,9 @@ def build_decision(assistant: Assistant, *, kind: str, message: str,
         "deterministic_sha256": sha256_text(deterministic.answer) if phrased and deterministic else None,
         "wording": _wording(assistant, result, snapshot, platform, at),
     }
-    fields = json.loads(canonical_json(fields))  # exactly what the store will give back
-    fields["record_sha256"] = record_sha256(fields)
+    text = canonical_json(fields)
+    fields = json.loads(text)  # exactly what the store will give back
+    fields["record_sha256"] = sha256_text(text)  # = record_sha256(fields)
     return DecisionRecord.model_validate(fields)
 
 
