@@ -5,7 +5,7 @@ and the outcome of the prompt-injection suite (issue 9).
     python bench/fuzz_report.py --scale 10 # ten times the examples (a nightly run)
     python bench/fuzz_report.py --json     # the figures as JSON
 
-The counts come from the tests themselves (tests/security/fuzzing.py `tried()`), written to a
+The counts come from the tests themselves (tests/helpers/fuzzing.py `tried()`), written to a
 temporary file through SECURITY_FUZZ_REPORT. Exit status is pytest's.
 """
 
@@ -45,7 +45,7 @@ def main() -> int:
     status, figures, elapsed = run_suite(args.scale, args.pytest_args)
     tried = figures.get("inputs_tried", {})
     attacks = figures.get("attacks", {})
-    # "status:" entries tally responses, not inputs (tests/security/fuzzing.py inputs_total)
+    # "status:" entries tally responses, not inputs (tests/helpers/fuzzing.py inputs_total)
     total = sum(n for name, n in tried.items() if not name.startswith("status:"))
     if args.json:
         print(json.dumps({"scale": args.scale, "seconds": round(elapsed, 1), "pytest_status": status,

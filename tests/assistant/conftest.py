@@ -4,44 +4,25 @@ One `Services` for the whole session: a fresh SQLite store in a temporary direct
 the demo accounts, the LLM off. The knowledge index (needed by policy questions) is built by the
 first policy question; because that build takes a while, its directory is kept in pytest's
 cache (`.pytest_cache/d/limit_assistant_kb`, inside the repository, never the home directory)
-and reused while the corpus is unchanged. Nothing here needs the network.
+and reused while the corpus is unchanged. Nothing here needs the network. Helpers: tests/helpers/assistant.py.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
 
 from assistant.accounts import load_account
 from assistant.dialogue import Turn
-from assistant.models import Answer
 from assistant.services import Services
 from assistant.settings import Settings
-from tests.helpers import isolated_env
+from tests.helpers.assistant import Ask, Chat
+from tests.helpers.env import isolated_env
 from tools.snapshot import Platform
-
-REPO = Path(__file__).resolve().parents[2]
-DEMO_FILE = REPO / "assistant" / "store" / "fixtures" / "demo_accounts.json"
-DEMO_ACCOUNTS: list[dict[str, Any]] = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
-DEMO_IDS = [a["account_id"] for a in DEMO_ACCOUNTS]
-DEMO_BY_ID = {a["account_id"]: a for a in DEMO_ACCOUNTS}
-
-# Words that would promise an approval (issue 5: never in any answer).
-PROMISE_WORDS = ("保证能", "一定能", "肯定能", "guaranteed", "guarantee")
-
-
-def plain(text: str) -> str:
-    """The answer as the contract's `must_mention` reads it: no thousands separators, no ".00"."""
-    import re
-
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
-    return re.sub(r"(\d)\.00(?!\d)", r"\1", text)
 
 
 @pytest.fixture(scope="session")
@@ -62,11 +43,6 @@ def _knowledge_dir(request: pytest.FixtureRequest, factory: pytest.TempPathFacto
     return Path(cache.mkdir("limit_assistant_kb"))
 
 
-class Ask(Protocol):
-    def __call__(self, account_id: str, message: str, *, conversation_id: str | None = None,
-                 at: datetime | None = None, platform: Platform | None = None) -> Turn: ...
-
-
 @pytest.fixture(scope="session")
 def ask(services: Services) -> Ask:
     """ask(account_id, message, *, conversation_id=None, at=None, platform=None) -> Turn.
@@ -82,20 +58,6 @@ def ask(services: Services) -> Ask:
                                       at=at, conversation_id=conversation_id)
 
     return _ask
-
-
-@dataclass
-class Chat:
-    """One conversation about one account, turn after turn."""
-
-    ask: Ask
-    account_id: str
-    conversation_id: str | None = None
-
-    def say(self, message: str, **kw: Any) -> Answer:
-        turn = self.ask(self.account_id, message, conversation_id=self.conversation_id, **kw)
-        self.conversation_id = turn.conversation_id
-        return turn.result
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.assistant.conftest import DEMO_ACCOUNTS
-from tests.contract import expected_next_steps
+from tests.helpers.assistant import DEMO_ACCOUNTS
+from tests.helpers.contract import expected_next_steps
 from tools.catalogue import catalogue
 
 QUESTIONS = {

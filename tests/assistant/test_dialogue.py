@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from assistant.errors import UserInputError
-from tests.assistant.conftest import plain
+from tests.helpers.assistant import plain
 
 # -- follow-ups ------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.assistant.conftest import plain
+from tests.helpers.assistant import plain
 
 SITUATION = [
     # (intent, account, zh, en, reason codes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.assistant.conftest import DEMO_IDS, PROMISE_WORDS
+from tests.helpers.assistant import DEMO_IDS, PROMISE_WORDS
 
 QUESTIONS = [
     "有额度为什么借不出来", "我要借5000可以吗", "我现在最多能借多少", "还款了额度怎么没恢复",

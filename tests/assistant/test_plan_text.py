@@ -11,8 +11,8 @@ import pytest
 
 from assistant.answers.format import money, when
 from assistant.answers.plan_text import plan_sentences
-from tests.assistant.conftest import PROMISE_WORDS
-from tests.tools.conftest import make_snapshot, sh
+from tests.helpers.assistant import PROMISE_WORDS
+from tests.helpers.engine import make_snapshot, sh
 from tools.catalogue import catalogue
 from tools.plan import plan
 from tools.plan_model import Plan

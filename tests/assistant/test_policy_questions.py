@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.assistant.conftest import plain
+from tests.helpers.assistant import plain
 
 pytestmark = pytest.mark.usefixtures("policy_ready")
 
@@ -28,13 +28,8 @@ ROWS = [
 ]
 
 
-KNOWN_BUGS: dict[str, str] = {}
-
-
-@pytest.mark.parametrize(("question", "lang", "section", "facts"), [
-    pytest.param(*row, id=row[0], marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[row[0]])]
-                 if row[0] in KNOWN_BUGS else [])
-    for row in ROWS])
+@pytest.mark.parametrize(("question", "lang", "section", "facts"),
+                         [pytest.param(*row, id=row[0]) for row in ROWS])
 def test_policy_question_is_answered_from_the_cited_section(ask, question, lang, section, facts):
     # On an overdue account: the answer must come from the rules, not from the account's check.
     result = ask("demo-overdue", question).result

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.assistant.conftest import plain
+from tests.helpers.assistant import plain
 
 # (reason code, account, zh question, en question, zh facts, en facts, next steps, cited sections)
 # Facts are compared after removing thousands separators (CONTRACT.md §6 must_mention).

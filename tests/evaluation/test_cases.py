@@ -8,7 +8,7 @@ import pytest
 
 from assistant.errors import UserInputError
 from assistant.evaluation.cases import Expect, load_cases, parse_case_line
-from tests.evaluation.conftest import PUBLIC_CASES, overdue_case, write_cases
+from tests.helpers.evaluation import PUBLIC_CASES, overdue_case, write_cases
 
 
 def test_valid_file_loads_every_case(tmp_path: Path) -> None:

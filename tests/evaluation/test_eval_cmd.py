@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli._app import _register_commands, app
-from tests.evaluation.conftest import overdue_case, write_cases
+from tests.helpers.evaluation import overdue_case, write_cases
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.evaluation.conftest import PUBLIC_CASES
+from tests.helpers.evaluation import PUBLIC_CASES
 
 # Measured 2026-11-23 (deterministic mode, 382 cases, after the NLU and dialogue fixes): overall
 # 0.990, intent 0.990, reason_codes/next_steps 1.0, cite_sections 0.992, must_mention 0.992,
@@ -30,7 +28,6 @@ FLOORS = {
 }
 
 
-@pytest.mark.slow
 def test_public_suite_stays_above_the_floor(tmp_path: Path) -> None:
     from assistant.evaluation import EvalOptions, evaluate
 

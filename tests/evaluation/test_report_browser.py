@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.evaluation.conftest import overdue_case, write_cases
+from tests.helpers.evaluation import overdue_case, write_cases
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

@@ -11,8 +11,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from tests.faults.conftest import assert_one_line_error, make_settings, run_cli
-from tests.faults.disk import filled
+from tests.helpers.disk import filled
+from tests.helpers.faults import assert_one_line_error, make_settings, run_cli
 
 QUERY = "一天最多能借几次"
 # Room for Chroma to start writing the index (~1.8 MB) but not to finish it.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import (
+from tests.helpers.faults import (
     CHECK_QUESTION,
     POLICY_QUESTIONS,
     Deployment,

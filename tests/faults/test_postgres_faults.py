@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.faults.conftest import (
+from tests.helpers.faults import (
     CHECK_FOLLOW_UP,
     CHECK_QUESTION,
     Deployment,
@@ -27,7 +27,7 @@ from tests.faults.conftest import (
     make_settings,
     row_counts,
 )
-from tests.faults.postgres import PgServer
+from tests.helpers.postgres import PgServer
 
 pytestmark = pytest.mark.postgres
 
@@ -107,8 +107,7 @@ def test_postgres_stopped_and_restarted_under_load(tmp_path: Path, golden: Golde
     counts = row_counts(store)
     assert counts["audit_log"] >= len(tally.answered), "every answered check is audited"
     assert counts["turns"] >= len(tally.answered)
-    # Rows beyond the answered turns come from requests cut off half-way (see the partial-turn
-    # xfails in test_store_faults); shown with `pytest -s`.
+    # Rows beyond the answered turns come from requests cut off half-way; shown with `pytest -s`.
     print(f"\npostgres outage under load: {len(tally.statuses)} requests, {len(down)} during the outage "
           f"(all 503), {len(tally.answered)} answered; stored turns {counts['turns']}, "
           f"audit rows {counts['audit_log']}")

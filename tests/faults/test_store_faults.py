@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import ServiceUnavailable
-from tests.faults.conftest import (
+from tests.helpers.disk import filled
+from tests.helpers.faults import (
     CHECK_FOLLOW_UP,
     CHECK_QUESTION,
     POLICY_QUESTIONS,
@@ -31,7 +32,6 @@ from tests.faults.conftest import (
     run_cli,
     sqlite_file,
 )
-from tests.faults.disk import filled
 
 ACCOUNT, QUESTION = CHECK_QUESTION
 PARTIAL_MIGRATION_ROOM_KB = 96

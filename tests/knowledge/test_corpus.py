@@ -8,7 +8,7 @@ import pytest
 
 from assistant.errors import CorpusError
 from knowledge.corpus import load_corpus, parse_document
-from tests.knowledge.conftest import write_doc
+from tests.helpers.knowledge import write_doc
 from tools.policy import load_policy
 
 POLICY = load_policy()

@@ -7,7 +7,7 @@ from pathlib import Path
 from assistant.settings import Settings
 from knowledge.embedders import HashingEmbedder
 from knowledge.index import build_index, ensure_index, manifest_path, read_manifest
-from tests.knowledge.conftest import write_doc
+from tests.helpers.knowledge import write_doc
 
 SECTIONS, ENTRIES = 8, 16  # 8 short sections: one chunk and one title entry each
 

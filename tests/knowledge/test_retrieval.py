@@ -39,7 +39,7 @@ def test_language_is_detected_and_filters(retriever: Retriever) -> None:
 
 
 def test_one_hit_per_section_even_when_a_section_has_many_chunks(settings: Settings, corpus_dir) -> None:  # type: ignore[no-untyped-def]
-    from tests.knowledge.conftest import write_doc
+    from tests.helpers.knowledge import write_doc
 
     long_text = "\n\n".join(f"Paragraph {i}: a failed repayment means the limit does not come back." * 4 for i in range(12))
     write_doc(corpus_dir, "repayment-and-limit", "en", "Repayments", [("repayment-failed", "Failed repayments", long_text)])

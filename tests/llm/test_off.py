@@ -10,7 +10,7 @@ from assistant.errors import ConfigError
 from assistant.llm import health_of
 from assistant.services import Services
 from assistant.settings import Settings, load_settings
-from tests.llm.stub_server import Scripted
+from tests.helpers.stub_llm import Scripted
 
 DEMO_QUESTIONS = [
     ("demo-overdue", "我的额度还有一万多，为什么借5000借不出来？"),

@@ -9,8 +9,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from assistant.llm.tools import CheckLimitArgs
-from tests.llm.conftest import fake_model, phraser_for
-from tests.llm.test_verifier import MULTI_FAITHFUL, MULTI_QUESTION
+from tests.helpers.llm import MULTI_FAITHFUL, MULTI_QUESTION, fake_model, phraser_for
 
 CONTRACT_FIELDS = ("intent", "reason_codes", "next_steps", "citations", "handoff", "refused", "what_if",
                    "checks", "reasons", "steps", "caps", "plan", "clarify", "handoff_id")

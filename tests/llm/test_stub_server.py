@@ -11,7 +11,7 @@ import pytest
 from assistant.accounts import load_account
 from assistant.services import Services
 from assistant.settings import Settings
-from tests.llm.test_verifier import MULTI_FAITHFUL, MULTI_QUESTION
+from tests.helpers.llm import MULTI_FAITHFUL, MULTI_QUESTION
 
 TIMEOUT = 1.0
 MARGIN = 0.5

@@ -12,20 +12,11 @@ from assistant.llm.evidence import collect
 from assistant.llm.prompts import CANARY, system_text
 from assistant.llm.verifier import verify
 from assistant.models import Answer, CitedSection
+from tests.helpers.llm import MULTI_FAITHFUL, MULTI_QUESTION
 
 DEMO_ACCOUNTS = [a["account_id"] for a in json.loads(
     (Path(__file__).resolve().parents[2] / "assistant/store/fixtures/demo_accounts.json").read_text("utf-8"))]
 
-MULTI_QUESTION = "为什么借不了10000"
-MULTI_FAITHFUL = (
-    "您好！我帮您看了截至 2026年11月20日(周五) 10:00 的账户，目前借不了 10,000 元，主要有这几个原因：\n"
-    "1. 您有逾期未还的欠款 1,200 元，已经逾期 5 天，需要先还清。\n"
-    "2. 您的身份证件已于 2026年11月15日 过期，需要上传新的证件。\n"
-    "3. 您想借的 10,000 元超过了可用额度 6,000 元。\n"
-    "4. 您 2026年11月20日(周五) 08:30 通过银行转账还的 1,200 元尚未入账，预计 2026年11月23日(周一) 09:00 入账。\n"
-    "建议您：还清逾期欠款、上传有效的身份证件、降低借款金额，并在 2026年11月23日(周一) 09:00 之后再试。\n"
-    "依据：《逾期未还时不能借款》、《身份证件有效期》、《可用额度与借款金额》、《还款入账时间》"
-)
 COOLDOWN_QUESTION = "why did my limit increase fail"
 COOLDOWN_FAITHFUL = (
     "I checked your account as of Fri 20 Nov 2026 10:00. You can't ask for a higher limit just yet: "

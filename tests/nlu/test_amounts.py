@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from assistant.nlu import understand
-from tests.nlu.conftest import NOW
+from tests.helpers.nlu import NOW
 
 
 @pytest.mark.parametrize(

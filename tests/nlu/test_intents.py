@@ -5,7 +5,7 @@ from pydantic import ValidationError
 
 from assistant.errors import UserInputError
 from assistant.nlu import INTENTS, understand
-from tests.nlu.conftest import NOW
+from tests.helpers.nlu import NOW
 
 
 @pytest.mark.parametrize(

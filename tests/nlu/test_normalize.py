@@ -4,7 +4,7 @@ import pytest
 
 from assistant.nlu import understand
 from assistant.nlu.normalize import normalize
-from tests.nlu.conftest import NOW
+from tests.helpers.nlu import NOW
 
 
 @pytest.mark.parametrize(

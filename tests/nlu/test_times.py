@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from assistant.nlu import understand
-from tests.nlu.conftest import NOW
+from tests.helpers.nlu import NOW
 
 
 def _at(text: str) -> str | None:

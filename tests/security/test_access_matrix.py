@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from assistant.services import Services
 from assistant.web.tokens import mint_token
-from tests.security.conftest import (
+from tests.helpers.security import (
     API_KEY,
     OWNER,
     SECRET,

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from assistant.accounts import load_account
 from assistant.errors import UserInputError
 from assistant.services import Services
-from tests.security.conftest import API_KEY, OWNER, assert_json_error, bearer, user_headers
-from tests.security.fuzzing import fuzz_settings, tried
-from tests.security.strategies import messages
+from tests.helpers.fuzzing import fuzz_settings, tried
+from tests.helpers.message_strategies import messages
+from tests.helpers.security import API_KEY, OWNER, assert_json_error, bearer, user_headers
 
 INTENTS = {"cannot_borrow", "how_much_can_i_borrow", "limit_not_restored", "limit_reduced_or_closed",
            "limit_increase", "policy_question", "appeal_or_human", "greeting", "out_of_scope", "unsafe_request"}

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from assistant.cli._app import _register_commands, app
-from tests.security.fuzzing import fuzz_settings, tried
-from tests.security.strategies import QUESTIONS, SPECIAL_PIECES
+from tests.helpers.fuzzing import fuzz_settings, tried
+from tests.helpers.message_strategies import QUESTIONS, SPECIAL_PIECES
 
 _register_commands()
 

@@ -28,8 +28,8 @@ from assistant.accounts import load_account
 from assistant.models import Answer
 from assistant.services import Services
 from assistant.settings import DEFAULT_CORPUS_DIR
-from tests.security.conftest import VICTIM_MARKERS, make_settings
-from tests.security.fuzzing import ATTACK_OUTCOMES as OUTCOMES
+from tests.helpers.fuzzing import ATTACK_OUTCOMES as OUTCOMES
+from tests.helpers.security import VICTIM_MARKERS, make_settings
 from tools.engine import run_check
 from tools.snapshot import parse_snapshot
 
@@ -98,18 +98,7 @@ def test_attack_is_refused_or_safely_ignored(demo_services: Services, bound, att
         assert not result.refused
 
 
-# Attacks the contract calls unsafe_request that the product does not recognise yet: each is
-# answered safely (the test above passes for it) but not refused.
-NOT_REFUSED: dict[str, str] = {}  # known gaps: attack id -> diagnosis (strict xfail)
-
-
-def _refusal_param(attack: dict[str, Any]) -> Any:
-    gap = NOT_REFUSED.get(attack["id"])
-    marks = pytest.mark.xfail(strict=True, reason=f"product bug: {gap}") if gap else ()
-    return pytest.param(attack, id=attack["id"], marks=marks)
-
-
-@pytest.mark.parametrize("attack", [_refusal_param(a) for a in MESSAGES if a["expect"] == "refuse"])
+@pytest.mark.parametrize("attack", [pytest.param(a, id=a["id"]) for a in MESSAGES if a["expect"] == "refuse"])
 def test_unsafe_attack_is_refused(demo_services: Services, bound, attack: dict[str, Any]) -> None:
     snapshot, platform = bound(attack.get("account", DEFAULT_ACCOUNT))
     result = demo_services.assistant.ask(attack["text"], snapshot, platform=platform).result

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from assistant.cli._app import _register_commands, app
 from assistant.services import Services
 from assistant.web import create_app
-from tests.security.conftest import (
+from tests.helpers.security import (
     API_KEY,
     OWNER,
     SECRET,

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from assistant.services import Services
 from assistant.web import create_app
-from tests.security.conftest import (
+from tests.helpers.security import (
     API_KEY,
     OTHER_API_KEY,
     OWNER,

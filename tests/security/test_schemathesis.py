@@ -30,8 +30,8 @@ from schemathesis.specs.openapi.checks import (
 
 from assistant.services import Services
 from assistant.web import create_app
-from tests.security.conftest import API_KEY, OWNER, make_settings, seed_private_accounts
-from tests.security.fuzzing import fuzz_settings, tried
+from tests.helpers.fuzzing import fuzz_settings, tried
+from tests.helpers.security import API_KEY, OWNER, make_settings, seed_private_accounts
 
 # A body that is not UTF-8 gets FastAPI's own 400, which the schema does not document: a known
 # product bug with its own test below, so this one status is let through the conformance check.

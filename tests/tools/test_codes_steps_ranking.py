@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.contract import STEPS  # section 3 next-step table, written once from the contract
-from tests.tools.conftest import (
+from tests.helpers.contract import (
+    STEPS,  # section 3 next-step table, written once from the contract
+)
+from tests.helpers.engine import (
     ACTIONS,
     AS_OF,
     CHECKS_OF,

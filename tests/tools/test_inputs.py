@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.tools.conftest import (
+from tests.helpers.engine import (
     AS_OF,
     DELETE,
     SHANGHAI,

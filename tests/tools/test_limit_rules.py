@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.tools.conftest import (
+from tests.helpers.engine import (
     AS_OF,
     DELETE,
     TODAY,

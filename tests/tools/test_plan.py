@@ -3,7 +3,7 @@
 Expectations are read from the contract: the section 9 example, each row of "which step clears
 what", the reasons that make a plan unreachable, never asking for money twice, and the timing
 rules (whole minutes, maintenance met on the way, the 60-day horizon). The base snapshot is a
-healthy account on Wednesday 2026-11-18 10:00 Asia/Shanghai (tests/tools/conftest.py).
+healthy account on Wednesday 2026-11-18 10:00 Asia/Shanghai (tests/helpers/engine.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.tools.conftest import AS_OF, D, iso, make_snapshot, sh
+from tests.helpers.engine import AS_OF, D, iso, make_snapshot, sh
 from tools.errors import UserInputError
 from tools.plan import plan
 from tools.plan_model import Plan

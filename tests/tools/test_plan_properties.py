@@ -17,7 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.tools.strategies import BASE, amounts, at_offsets, instants, platforms, snapshots
+from tests.helpers.snapshot_strategies import (
+    BASE,
+    amounts,
+    at_offsets,
+    instants,
+    platforms,
+    snapshots,
+)
 from tools.clock import posting_eta
 from tools.engine import run_check
 from tools.inputs import parse_amount, to_local

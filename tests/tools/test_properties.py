@@ -14,8 +14,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.tools.conftest import CHECKS_OF, CONTRACT_ORDER, SEVERITY_RANK, SHANGHAI
-from tests.tools.strategies import actions, amounts, at_offsets, platforms, snapshots
+from tests.helpers.engine import CHECKS_OF, CONTRACT_ORDER, SEVERITY_RANK, SHANGHAI
+from tests.helpers.snapshot_strategies import actions, amounts, at_offsets, platforms, snapshots
 from tools.engine import run_check
 from tools.errors import UserInputError
 from tools.inputs import parse_amount

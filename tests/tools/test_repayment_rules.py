@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.tools.conftest import (
+from tests.helpers.engine import (
     AS_OF,
     D,
     check,

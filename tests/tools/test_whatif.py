@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from tests.tools.conftest import AS_OF, codes, make_snapshot, sh
+from tests.helpers.engine import AS_OF, codes, make_snapshot, sh
 from tools.engine import run_check
 from tools.snapshot import parse_platform, parse_snapshot
 from tools.whatif import Assumption, what_if

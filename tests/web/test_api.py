@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from assistant.accounts import load_account
 from assistant.services import Services
 from assistant.web import create_app
-from tests.web.conftest import error_of, make_settings, sse_events
+from tests.helpers.web import error_of, make_settings, sse_events
 from tools.engine import run_check
 from tools.inputs import parse_amount
 
@@ -228,7 +228,7 @@ def test_accounts_lists_demo_accounts_with_descriptions(demo_client: TestClient)
 
 
 def test_accounts_is_not_offered_outside_demo_mode(secure_client: TestClient) -> None:
-    from tests.web.conftest import API_KEY, bearer
+    from tests.helpers.web import API_KEY, bearer
 
     assert secure_client.get("/api/accounts", headers=bearer(API_KEY)).status_code == 404
 
@@ -288,7 +288,7 @@ def test_rate_limit_is_429_with_retry_after(demo_services: Services) -> None:
 
 
 def test_rate_limit_is_per_identity(secure_services: Services) -> None:
-    from tests.web.conftest import API_KEY, OTHER_API_KEY, bearer
+    from tests.helpers.web import API_KEY, OTHER_API_KEY, bearer
 
     services = Services(secure_services.settings.model_copy(update={"rate_limit": "2/minute"}))
     client = TestClient(create_app(services, surfaces=False, warm_up=False))

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.web.tokens import InvalidToken, mint_token, verify_token
-from tests.web.conftest import (
+from tests.helpers.web import (
     API_KEY,
     OTHER_PRIVATE_ACCOUNT,
     PRIVATE_ACCOUNT,

@@ -16,7 +16,7 @@ import uvicorn
 from assistant.services import Services
 from assistant.web import create_app
 from assistant.web.tokens import mint_token
-from tests.web.conftest import API_KEY, PRIVATE_ACCOUNT, SECRET, sse_events
+from tests.helpers.web import API_KEY, PRIVATE_ACCOUNT, SECRET, sse_events
 
 ASK = "为什么借不出来"
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from assistant.accounts import load_account
 from assistant.services import Services
-from tests.web.conftest import (
+from tests.helpers.web import (
     API_KEY,
     OTHER_PRIVATE_ACCOUNT,
     PRIVATE_ACCOUNT,

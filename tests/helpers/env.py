@@ -1,4 +1,4 @@
-"""Small helpers shared by several test packages."""
+"""An isolated LIMIT_ASSISTANT_* environment for tests."""
 
 from __future__ import annotations
 

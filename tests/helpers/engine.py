@@ -1,4 +1,4 @@
-"""Shared helpers for the limit-check engine tests: a snapshot builder and a one-call check.
+"""Helpers of the limit-check engine tests: a snapshot builder and a one-call check.
 
 Expectations in these tests come from reading CONTRACT.md sections 1-3, not from running the
 engine. The base snapshot is a healthy account on Wednesday 2026-11-18 10:00 Asia/Shanghai.
@@ -11,8 +11,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import pytest
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF = datetime(2026, 11, 18, 10, 0, tzinfo=SHANGHAI)  # a Wednesday
@@ -143,8 +141,3 @@ def sh(*args: int) -> datetime:
 
 
 D = Decimal
-
-
-@pytest.fixture
-def snapshot_factory():
-    return make_snapshot
