@@ -92,8 +92,24 @@ class CheckResult(_Result):
         return json.dumps(self.to_data(), ensure_ascii=False, indent=indent)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """Decimal → JSON number (integral stays integral), datetime/date → ISO 8601 string."""
+    # Every answer and audit row goes through here, mostly strings, numbers and small dicts:
+    # the exact-type tests first are several times faster than isinstance over unions.
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [jsonable(v) for v in value]
+    return _jsonable_other(value)
+
+
+def _jsonable_other(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime | date):

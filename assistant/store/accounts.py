@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import UserInputError
-from assistant.store.records import AccountSummary
+from assistant.store.records import AccountSummary, StoredAccount
 from assistant.store.schema import Account, utcnow
 from assistant.store.transactions import affected_rows, transaction
 from assistant.store.upsert import upsert
@@ -35,6 +35,13 @@ class AccountRepository:
         """The raw snapshot dict, or None if the id is unknown."""
         with transaction(self._sessions) as session:
             return session.scalar(select(Account.snapshot).where(Account.account_id == account_id))
+
+    def load(self, account_id: str) -> StoredAccount | None:
+        """Snapshot, platform and demo flag in one read (a chat turn needs all three)."""
+        statement = select(Account.snapshot, Account.platform, Account.is_demo).where(Account.account_id == account_id)
+        with transaction(self._sessions) as session:
+            row = session.execute(statement).first()
+            return StoredAccount(snapshot=row[0], platform=row[1], is_demo=bool(row[2])) if row else None
 
     def get_platform(self, account_id: str) -> dict[str, Any] | None:
         """The platform object a demo account is meant to be checked with, if it has one."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +27,15 @@ SEQ_ATTEMPTS = 3
 # Conversations started (`start`) whose first turn is not stored yet. A turn that failed leaves
 # its entry behind; the oldest are forgotten beyond this many.
 MAX_PENDING = 10_000
+
+
+_INSERT_CONVERSATION = insert(Conversation)
+_INSERT_TURN = insert(Turn)
+_INSERT_AUDIT = insert(AuditEntry)
+_TOUCH = (update(Conversation).where(Conversation.id == bindparam("conversation_id"))
+          .values(updated_at=bindparam("updated_at")))
+_TOUCH_WITH_STATE = _TOUCH.values(state=bindparam("state", type_=Conversation.__table__.c.state.type))
+_LAST_SEQ = select(func.max(Turn.seq)).where(Turn.conversation_id == bindparam("conversation_id"))
 
 
 @dataclass(frozen=True)
@@ -135,21 +144,23 @@ class ConversationRepository:
     ) -> int:
         pending = self._pending.get(conversation_id)
         with transaction(self._sessions) as session:
+            # Core inserts of fixed statements (values as parameters, so SQLAlchemy compiles each
+            # once): the ORM's unit of work was most of a turn's store time (bench/api.py).
+            connection = session.connection()
             now = utcnow()
             if pending is not None:  # its first turn: the conversation is written with it
-                session.execute(insert(Conversation).values(
-                    id=conversation_id, account_id=pending.account_id, lang=pending.lang,
-                    state=state or {}, created_at=pending.created_at, updated_at=now))
+                connection.execute(_INSERT_CONVERSATION, {
+                    "id": conversation_id, "account_id": pending.account_id, "lang": pending.lang,
+                    "state": state or {}, "created_at": pending.created_at, "updated_at": now})
                 seq = 1
             else:
                 seq = self._next_seq(session, conversation_id, state, now)
-            # Core inserts: the ORM's unit of work was most of a turn's store time (bench/api.py).
             fields = turn.model_dump(include=set(TurnRecord.model_fields))
-            session.execute(insert(Turn).values(conversation_id=conversation_id, seq=seq, created_at=now,
-                                                **fields))
+            connection.execute(_INSERT_TURN, {"conversation_id": conversation_id, "seq": seq, "created_at": now,
+                                              **fields})
             if audits:
-                session.execute(insert(AuditEntry),
-                                [{"conversation_id": conversation_id, "created_at": now, **a} for a in audits])
+                connection.execute(_INSERT_AUDIT,
+                                   [{"conversation_id": conversation_id, "created_at": now, **a} for a in audits])
             for handoff in handoffs:
                 # A conversation has one case: a second hand-off request keeps its number.
                 if session.get(Handoff, handoff["id"]) is not None:
@@ -169,15 +180,14 @@ class ConversationRepository:
         # Touching the conversation row first takes its write lock (a row lock on PostgreSQL,
         # the database write lock on SQLite), so concurrent writers of one conversation queue
         # here and each then reads the latest seq.
-        values: dict[str, Any] = {"updated_at": now}
+        connection = session.connection()
+        params: dict[str, Any] = {"conversation_id": conversation_id, "updated_at": now}
         if state is not None:
-            values["state"] = state
-        touched = affected_rows(
-            session.execute(update(Conversation).where(Conversation.id == conversation_id).values(**values))
-        )
-        if not touched:
+            params["state"] = state
+        touch = _TOUCH_WITH_STATE if state is not None else _TOUCH
+        if not affected_rows(connection.execute(touch, params)):
             raise NotFoundError(f"unknown conversation {conversation_id!r}")
-        last = session.scalar(select(func.max(Turn.seq)).where(Turn.conversation_id == conversation_id))
+        last = connection.execute(_LAST_SEQ, {"conversation_id": conversation_id}).scalar()
         return (last or 0) + 1
 
     def turns(self, conversation_id: str) -> list[StoredTurn]:

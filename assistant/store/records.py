@@ -35,6 +35,14 @@ class AccountSummary(_Record):
         return self.description or self.description_en
 
 
+class StoredAccount(_Record):
+    """One account as a turn reads it: the raw snapshot and platform dicts, and the demo flag."""
+
+    snapshot: dict[str, Any]
+    platform: dict[str, Any] | None = None
+    is_demo: bool = False
+
+
 class ConversationRecord(_Record):
     id: str
     account_id: str

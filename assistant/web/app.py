@@ -65,13 +65,15 @@ def create_app(services: Services, *, surfaces: bool = True, warm_up: bool = Tru
 
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(CatchAllMiddleware)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=cors_origins(settings.cors_origins),
-        allow_methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "Accept", openai_compat.CONVERSATION_HEADER],
-        expose_headers=["Retry-After", openai_compat.CONVERSATION_HEADER],
-    )
+    origins = cors_origins(settings.cors_origins)
+    if origins:  # no allow-list: no CORS headers to add, so no middleware on every request
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Accept", openai_compat.CONVERSATION_HEADER],
+            expose_headers=["Retry-After", openai_compat.CONVERSATION_HEADER],
+        )
     return app
 
 

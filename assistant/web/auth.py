@@ -87,11 +87,18 @@ def authenticate(request: Request, services: Services) -> Caller:
 
 def may_reach(caller: Caller, services: Services, account_id: str) -> bool:
     """May `caller` read `account_id`'s data (checks, conversations)?"""
+    if caller.kind == "user" or not services.settings.demo_mode:
+        return _reaches(caller, services, account_id, is_demo=False)
+    summary = services.store.accounts.summary(account_id)
+    return _reaches(caller, services, account_id, is_demo=summary is not None and summary.is_demo)
+
+
+def _reaches(caller: Caller, services: Services, account_id: str, *, is_demo: bool) -> bool:
+    """The access rule itself, given whether the account is a stored demo account."""
     if caller.kind == "user":
         return caller.account_id == account_id
     if services.settings.demo_mode:
-        summary = services.store.accounts.summary(account_id)
-        return summary is not None and summary.is_demo
+        return is_demo
     return caller.kind == "api_key"
 
 
@@ -115,16 +122,19 @@ def resolve_account(caller: Caller, services: Services, *, account_id: str | Non
 
 
 def load_reachable(caller: Caller, services: Services, account_id: str) -> tuple[Snapshot, Platform | None]:
-    """Load a stored account the caller may reach: 403 outside their reach, 404 if unknown."""
-    if not may_reach(caller, services, account_id):
+    """Load a stored account the caller may reach: 403 outside their reach, 404 if unknown.
+
+    One read gives the snapshot, the platform and the demo flag the rule needs; outside the
+    caller's reach an unknown account and a known one get the same 403.
+    """
+    stored = services.store.accounts.load(account_id)
+    if not _reaches(caller, services, account_id, is_demo=stored is not None and stored.is_demo):
         if caller.kind == "anonymous" or services.settings.demo_mode:
             raise ApiError(403, "demo mode: only the demo accounts can be used")
         raise ApiError(403, "this caller cannot reach that account")
-    raw = services.store.accounts.get(account_id)
-    if raw is None:
+    if stored is None:
         raise ApiError(404, f"unknown account {account_id!r}")
-    platform = services.store.accounts.get_platform(account_id)
-    return parse_snapshot(raw), parse_platform(platform) if platform else None
+    return parse_snapshot(stored.snapshot), parse_platform(stored.platform) if stored.platform else None
 
 
 def reachable_conversation(caller: Caller, services: Services, conversation_id: str) -> ConversationRecord:

@@ -12,7 +12,13 @@ from assistant.web.errors import ApiError
 from assistant.web.ratelimit import RateLimiter
 
 
-def services_of(request: Request) -> Services:
+async def services_of(request: Request) -> Services:
+    """The app's Services. `async` although it waits for nothing: FastAPI runs a plain `def`
+    dependency in a worker thread, a hop that cost more than the lookup (bench/api.py)."""
+    return _services(request)
+
+
+def _services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -25,7 +31,7 @@ async def caller_of(request: Request) -> Caller:
     """
     limiter: RateLimiter = request.app.state.rate_limiter
     try:
-        caller = authenticate(request, services_of(request))
+        caller = authenticate(request, _services(request))
     except ApiError as error:
         if error.status == 401:
             limiter.check_failed_auth(request.client.host if request.client else "unknown")
