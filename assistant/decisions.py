@@ -207,7 +207,10 @@ def build_decision(assistant: Assistant, *, kind: str, message: str,
     platform_json = canonical_json(platform.model_dump(mode="json", by_alias=True)) if platform else None
     request_time = (at or snapshot.as_of).isoformat()
     phrased = deterministic is not None and deterministic.answer != result.answer
-    answer_view = {**result.parts_view(), "slots": jsonable(result.slots), "confidence": result.confidence}
+    # The model's probability to 4 places: a replay on another machine (another BLAS) may differ
+    # in the last bits of a float without the model deciding anything differently.
+    confidence = round(result.confidence, 4) if result.confidence is not None else None
+    answer_view = {**result.parts_view(), "slots": jsonable(result.slots), "confidence": confidence}
     fields: dict[str, Any] = {
         "kind": kind,
         "message": message,
