@@ -11,7 +11,7 @@ import functools
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import typer
@@ -101,32 +101,27 @@ def print_json(payload: Any) -> None:
     sys.stdout.write(text + "\n")
 
 
-def _register_commands() -> None:
-    # Each module registers its commands on `app` at import time.
+# Every command lives in assistant/cli/<name>_cmd.py and registers itself on `app` when imported.
+COMMANDS = ("check", "plan", "accounts", "index", "search", "ask", "serve", "eval", "token", "export",
+            "replay", "notice")
+
+
+def _register_commands(argv: Sequence[str] = ()) -> None:
+    """Import the invoked command's module only, or all of them for help and unknown names:
+    a command's imports (the store, the engine, the NLU) are then paid by that command alone."""
     import importlib
 
-    for module in (
-        "check_cmd",
-        "plan_cmd",
-        "accounts_cmd",
-        "index_cmd",
-        "search_cmd",
-        "ask_cmd",
-        "serve_cmd",
-        "eval_cmd",
-        "token_cmd",
-        "export_cmd",
-        "replay_cmd",
-        "notice_cmd",
-    ):
+    invoked = next((arg for arg in argv if not arg.startswith("-")), None)
+    for name in (invoked,) if invoked in COMMANDS else COMMANDS:
+        module = f"assistant.cli.{name}_cmd"
         try:
-            importlib.import_module(f"assistant.cli.{module}")
+            importlib.import_module(module)
         except ModuleNotFoundError as exc:
-            if exc.name != f"assistant.cli.{module}":
+            if exc.name != module:
                 raise
 
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    _register_commands()
+    _register_commands(sys.argv[1:])
     app()

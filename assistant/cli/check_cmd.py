@@ -6,7 +6,6 @@ import typer
 
 from assistant.cli._app import app, handle_errors, print_json
 from assistant.cli._request import resolve_request
-from assistant.cli.render import print_check
 from assistant.services import Services
 from tools.engine import run_check
 from tools.inputs import parse_amount
@@ -31,4 +30,6 @@ def check(
     if as_json:
         print_json(result.to_json(indent=2))
     else:
+        from assistant.cli.render import print_check  # rich: only for the table
+
         print_check(result, services.settings.lang)
