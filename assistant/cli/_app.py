@@ -122,6 +122,9 @@ def _register_commands(argv: Sequence[str] = ()) -> None:
 
 
 def main() -> None:
+    from assistant.store.masking import install_pii_masking
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_pii_masking()
     _register_commands(sys.argv[1:])
     app()

@@ -53,11 +53,32 @@ def mask_pii(text: str) -> str:
 
 
 class PiiMaskingFilter(logging.Filter):
-    """A logging filter that masks the formatted message (attach it to handlers)."""
+    """A logging filter that masks the formatted message and the traceback's text."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_pii(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            # An exception's message may quote the customer's text; handlers print exc_text.
+            record.exc_text = mask_pii(logging.Formatter().formatException(record.exc_info))
         return True
+
+
+def install_pii_masking() -> None:
+    """Mask every log record of this process as it is made, whichever logger or handler (ours,
+    uvicorn's, a library's) writes it: `PiiMaskingFilter` applied by the log record factory.
+    Called by the CLI and the web app at start; calling it again changes nothing."""
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "masks_pii", False):
+        return
+    mask = PiiMaskingFilter()
+
+    def masked_record(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        mask.filter(record)
+        return record
+
+    masked_record.masks_pii = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(masked_record)

@@ -23,6 +23,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 
 from assistant.services import Services
+from assistant.store.masking import install_pii_masking
 from assistant.web import api, health, openai_compat
 from assistant.web.errors import CatchAllMiddleware, install_error_handlers
 from assistant.web.limits import BodySizeLimitMiddleware
@@ -37,6 +38,7 @@ SURFACES = (("assistant.web.ui", "mount_ui"), ("assistant.web.widget", "mount_wi
 
 def create_app(services: Services, *, surfaces: bool = True, warm_up: bool = True) -> FastAPI:
     """The web app for `services`. `surfaces=False` leaves out the UI and widget (API tests)."""
+    install_pii_masking()  # before any request is logged
     settings = services.settings
 
     @asynccontextmanager
