@@ -19,6 +19,7 @@ from assistant.answers.compose import Composed, Composer, SectionBook
 from assistant.answers.format import when
 from assistant.decisions import Provenance, build_decision
 from assistant.errors import UserInputError
+from assistant.limits import MAX_MESSAGE_CHARS
 from assistant.models import INTENT_CHECK, Answer, CitedSection
 from assistant.nlu import Understanding, understand
 from assistant.store.masking import mask_pii
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("limit_assistant.dialogue")
 
-MAX_MESSAGE_CHARS = 2000
 # What a hand-off requested by button (not by a typed message) records as the user's turn.
 HANDOFF_REQUEST = {"zh": "（请求转人工）", "en": "(asked for a person)"}
 BORROW_INTENTS = frozenset({"cannot_borrow", "how_much_can_i_borrow"})

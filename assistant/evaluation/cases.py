@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assistant.accounts import read_text_file
 from assistant.errors import UserInputError
+from assistant.limits import MAX_MESSAGE_CHARS
 from assistant.models import INTENTS
 from tools.catalogue import catalogue
 from tools.snapshot import parse_platform, parse_snapshot
@@ -93,7 +94,7 @@ def _known(values: list[str] | None, known: dict[str, Any], what: str) -> list[s
 class CaseTurn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    user: str = Field(min_length=1, max_length=2000)
+    user: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
     at: datetime | None = None
     expect: Expect | None = None
 

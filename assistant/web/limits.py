@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assistant.limits import MAX_MESSAGE_CHARS
 from assistant.web.errors import error_response
 
 MAX_BODY_BYTES = 64 * 1024
-MAX_MESSAGE_CHARS = 2000
+__all__ = ["MAX_BODY_BYTES", "MAX_MESSAGE_CHARS", "BodySizeLimitMiddleware"]
 LIMITED_PREFIXES = ("/api/", "/v1/")
 
 
