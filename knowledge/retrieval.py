@@ -5,7 +5,7 @@ Rankers score *sections* (a section's best chunk stands for it): ``bm25`` over c
 when switched on, ``use`` (a second dense model). Two fusions are implemented and measured by
 `bench/retrieval.py`: reciprocal-rank fusion (sum of weight / (rrf_k + rank)) and z-score
 fusion (sum of weight x standardised score). The default is the one that measured best on the
-labelled set (see `RetrievalConfig`). A query's language is taken from its CJK share unless
+labelled set (see `RetrievalConfig`). A query's language is `knowledge.lang.detect_lang`'s unless
 the caller names one, and only sections of that language are returned.
 """
 
@@ -28,14 +28,13 @@ from knowledge.corpus import Section
 from knowledge.embedders import USE_NAME, get_embedder
 from knowledge.errors import UserInputError
 from knowledge.index import Corpus, EnsureResult, ensure_index, load_indexable_corpus, open_store
+from knowledge.lang import detect_lang
 from knowledge.settings import KnowledgeSettings
 from knowledge.vectorstore import VectorStore
 
 log = logging.getLogger(__name__)
 
 LANGS = ("zh", "en")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]+")
 # Common misspellings of the product name; deployments with another name keep working because
 # the replacement is the configured name.
 _PRODUCT_MISSPELLINGS = re.compile(r"借唄|借贝|借吧|借被")
@@ -81,15 +80,6 @@ class RetrievalConfig:
     def weights_for(self, lang: str) -> dict[str, float]:
         """Ranker weights for a query language (a missing ranker weighs 1)."""
         return self.weights.get(lang) or next(iter(self.weights.values()))
-
-
-def detect_lang(text: str) -> str:
-    """"zh" when Chinese characters outweigh Latin words (one character ≈ one word)."""
-    cjk = len(_CJK.findall(text))
-    latin = len(_LATIN_WORD.findall(text))
-    if cjk == 0 and latin == 0:
-        return "zh"
-    return "zh" if cjk >= latin else "en"
 
 
 def normalise_query(text: str, product_name: str = "借呗") -> str:
@@ -221,7 +211,7 @@ class Retriever:
         text = normalise_query(query, self.settings.product_name_zh)
         if not text:
             raise UserInputError("the search query is empty")
-        lang = lang or detect_lang(text)
+        lang = lang or detect_lang(text)[0]
         fused = fuse(self.rankings(text, lang), self.config, lang)
         return [self._hit(key, score) for key, score in list(fused.items())[:k]]
 

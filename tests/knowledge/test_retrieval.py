@@ -6,11 +6,11 @@ import pytest
 
 from assistant.errors import UserInputError
 from assistant.settings import Settings
+from knowledge.lang import detect_lang
 from knowledge.retrieval import (
     RetrievalConfig,
     Retriever,
     SearchHit,
-    detect_lang,
     fuse_rrf,
     fuse_zscore,
     normalise_query,
@@ -66,9 +66,10 @@ def test_bad_input_is_a_user_error(retriever: Retriever) -> None:
 
 
 def test_query_language_and_normalisation() -> None:
-    assert detect_lang("还款后额度多久恢复") == "zh"
-    assert detect_lang("why can't I borrow from 借呗") == "en"
-    assert detect_lang("借呗 limit 怎么没恢复") == "zh"
+    assert detect_lang("还款后额度多久恢复") == ("zh", True)
+    assert detect_lang("why can't I borrow from 借呗") == ("en", True)
+    assert detect_lang("借呗 limit 怎么没恢复") == ("zh", True)
+    assert detect_lang("5000？") == ("zh", False)
     assert normalise_query("借唄　额度  ？") == "借呗 额度 ?"
 
 
