@@ -29,7 +29,7 @@ from knowledge.embedders import USE_NAME, get_embedder
 from knowledge.errors import UserInputError
 from knowledge.index import Corpus, EnsureResult, ensure_index, load_indexable_corpus, open_store
 from knowledge.lang import detect_lang
-from knowledge.settings import KnowledgeSettings
+from knowledge.settings import DEFAULT_PRODUCT_NAME_ZH, KnowledgeSettings
 from knowledge.vectorstore import VectorStore
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class RetrievalConfig:
         return self.weights.get(lang) or next(iter(self.weights.values()))
 
 
-def normalise_query(text: str, product_name: str = "借呗") -> str:
+def normalise_query(text: str, product_name: str = DEFAULT_PRODUCT_NAME_ZH) -> str:
     """Full-width to half-width, collapsed spaces, product-name misspellings fixed."""
     text = unicodedata.normalize("NFKC", text)
     text = _PRODUCT_MISSPELLINGS.sub(product_name, text)
