@@ -1,0 +1,365 @@
+"""Train the safety model: `python -m assistant.safety.train [--lofo]`.
+
+Rebuilds `assistant/safety/data/safety_model.npz` bit for bit from the corpus (the frozen split
+of assistant.safety.corpus): train on the train split plus the intents data's train split as
+extra negatives, calibrate and choose thresholds on dev, report test once. `--lofo` also trains
+one model per family without that family and reports its recall on the family's test items,
+written with the other figures to `data/safety_report.json`.
+
+Every view of a training message is a training row with the message's label (so the model sees
+pinyin-, leetspeak- and payload-wrapped attacks and also innocent messages in those readings);
+multi-turn conversations add a `context` row. Features: character 1–4-grams (TF-IDF) and the
+shared sentence vector. Sentence vectors are cached in `.cache/safety/` (not shipped: a cache
+only saves time, the vectors are the encoder's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.safety.corpus import (
+    ATTACKS,
+    FAMILIES,
+    NEAR_MISSES,
+    ROOT,
+    Conversation,
+    by_split,
+    check_frozen,
+    load_corpus,
+    load_intent_negatives,
+)
+from assistant.safety.features import char_ngrams, context_text, model_text
+from assistant.safety.guard import Guard
+from assistant.safety.lexicon import build_lexicon
+from assistant.safety.model import ARTEFACT, SafetyModel, save_arrays
+from assistant.safety.normalize import Lexicon, base_text, views
+
+CACHE_DIR = ROOT / ".cache" / "safety"
+REPORT = Path(__file__).parent / "data" / "safety_report.json"
+# Families that describe the form of an attack, not what it asks for: their items are labelled
+# by the family head trained on the others.
+FORM_FAMILIES = ("obfuscation", "multi_turn_escalation")
+MIN_DF = 2
+C = 64.0
+VECTOR_WEIGHT = 1.0
+# Weight of one training row by source: near-misses are the hard negatives.
+INTENT_NEGATIVE_WEIGHT = 0.3
+# Intent-data negatives used (a deterministic sample by text hash, every intent kept): the
+# encoder is slow on a shared CPU, and beyond a few thousand they add little.
+INTENT_SAMPLE = 3000
+# Threshold choice on dev: false refusals cost this many missed attacks.
+FALSE_REFUSAL_COST = 4.0
+STANDING_THRESHOLD_FACTOR = 0.4
+
+
+# -- sentence vectors -----------------------------------------------------------------------------
+
+
+class VectorCache:
+    """Sentence vectors by text, kept in .cache/safety/*.npz between runs."""
+
+    def __init__(self, directory: Path = CACHE_DIR) -> None:
+        self.directory = directory
+        self.vectors: dict[str, np.ndarray] = {}
+        for path in sorted(directory.glob("*.npz")):
+            with np.load(path, allow_pickle=False) as data:
+                self.vectors.update(zip((str(t) for t in data["texts"]), data["vectors"], strict=True))
+
+    def ensure(self, texts: Iterable[str]) -> None:
+        missing = sorted({t for t in texts if t not in self.vectors})
+        if not missing:
+            return
+        from assistant.nlu import encoder
+
+        print(f"embedding {len(missing)} new texts…", flush=True)
+        vectors = encoder.encode_many(missing)
+        self.vectors.update(zip(missing, vectors, strict=True))
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha256("\n".join(missing).encode()).hexdigest()[:12]
+        np.savez(self.directory / f"added_{name}.npz", texts=np.array(missing), vectors=vectors)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.ensure(texts)
+        return np.stack([self.vectors[t] for t in texts])
+
+
+# -- rows ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    text: str  # a view's text
+    unsafe: bool
+    family: str | None
+    weight: float
+
+
+def conversation_views(item: Conversation, lexicon: Lexicon) -> list[str]:
+    texts = [v.text for v in views(item.text, lexicon)]
+    if item.history:
+        texts.append(base_text(context_text(item.history, item.text)))
+    return texts
+
+
+def make_rows(items: Sequence[Conversation], lexicon: Lexicon) -> list[Row]:
+    rows = []
+    for item in items:
+        weight = INTENT_NEGATIVE_WEIGHT if item.kind.startswith("intent:") else 1.0
+        for text in conversation_views(item, lexicon):
+            rows.append(Row(text, item.unsafe, item.family, weight))
+    return rows
+
+
+def sample_negatives(items: Sequence[Conversation], size: int = INTENT_SAMPLE) -> list[Conversation]:
+    """A deterministic sample of the intent negatives: the `size` smallest text hashes."""
+    ranked = sorted(items, key=lambda i: hashlib.sha256(("safety-sample:" + i.text).encode()).hexdigest())
+    return ranked[:size]
+
+
+_BASE: dict[str, str] = {}
+
+
+def _base(text: str) -> str:
+    """`base_text` memoised for the whole training set (its own cache is sized for serving)."""
+    found = _BASE.get(text)
+    if found is None:
+        found = _BASE[text] = base_text(text)
+    return found
+
+
+def learn_lexicon(items: Sequence[Conversation]) -> Lexicon:
+    texts = [_base(t) for item in items for t in (*item.history, item.text)]
+    attacks = [_base(item.text) for item in items if item.unsafe]
+    english = [item.text for item in items if item.lang == "en"]
+    return build_lexicon(texts, attacks, english)
+
+
+# -- fitting ------------------------------------------------------------------------------------
+
+
+def _vocabulary(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    df: Counter[str] = Counter()
+    for text in texts:
+        df.update(set(char_ngrams(model_text(text))))
+    vocab = sorted(g for g, n in df.items() if n >= MIN_DF)
+    n_docs = len(texts)
+    idf = np.array([math.log((1 + n_docs) / (1 + df[g])) + 1.0 for g in vocab], dtype=np.float32)
+    return vocab, idf
+
+
+def _char_matrix(texts: list[str], model_like: SafetyModel):  # type: ignore[no-untyped-def]
+    from scipy import sparse
+
+    data, indices, indptr = [], [], [0]
+    for text in texts:
+        idx, values = model_like.char_features(text)
+        order = np.argsort(idx)
+        indices.extend(idx[order].tolist())
+        data.extend(values[order].tolist())
+        indptr.append(len(indices))
+    return sparse.csr_matrix((np.array(data, dtype=np.float64), indices, indptr),
+                             shape=(len(texts), len(model_like._idf)))
+
+
+def _features(texts: list[str], model_like: SafetyModel, cache: VectorCache):  # type: ignore[no-untyped-def]
+    from scipy import sparse
+
+    chars = _char_matrix(texts, model_like)
+    vectors = cache.embed(texts).astype(np.float64) * VECTOR_WEIGHT
+    return sparse.hstack([chars, sparse.csr_matrix(vectors)]).tocsr()
+
+
+def _lexicon_arrays(lexicon: Lexicon) -> dict[str, np.ndarray]:
+    sounds = sorted(lexicon.words_by_pinyin)
+    return {
+        "lex_sounds": np.array(sounds),
+        "lex_words": np.array([lexicon.words_by_pinyin[s] for s in sounds]),
+        "lex_syllables": np.array(sorted(lexicon.syllables)),
+        "lex_known_grams": np.array(sorted(lexicon.known_grams)),
+        "lex_all_words": np.array(sorted(lexicon.words)),
+        "lex_homophone_words": np.array(sorted(lexicon.homophone_words)),
+        "lex_english_words": np.array(sorted(lexicon.english_words)),
+    }
+
+
+def fit(train: Sequence[Conversation], dev: Sequence[Conversation], cache: VectorCache) -> SafetyModel:
+    """Train both heads on `train`, calibrate and choose thresholds on `dev`."""
+    from sklearn.linear_model import LogisticRegression
+
+    lexicon = learn_lexicon(train)
+    rows = make_rows(train, lexicon)
+    texts = [r.text for r in rows]
+    cache.ensure(texts)
+    vocab, idf = _vocabulary(texts)
+    dim = next(iter(cache.vectors.values())).shape[0]
+    families = sorted({r.family for r in rows if r.family and r.family not in FORM_FAMILIES})
+    arrays: dict[str, np.ndarray] = {
+        "vocab": np.array(vocab), "idf": idf, "vector_weight": np.array(VECTOR_WEIGHT, dtype=np.float32),
+        "coef_chars": np.zeros(len(vocab), np.float32), "coef_vector": np.zeros(dim, np.float32),
+        "intercept": np.array(0.0, np.float32), "calibration": np.array([1.0, 0.0], np.float32),
+        "thresholds": np.array([0.5, 0.5, 0.5], np.float32), "family_classes": np.array(families),
+        "family_coef_chars": np.zeros((len(families), len(vocab)), np.float32),
+        "family_coef_vector": np.zeros((len(families), dim), np.float32),
+        "family_intercept": np.zeros(len(families), np.float32),
+        **_lexicon_arrays(lexicon),
+    }
+    X = _features(texts, SafetyModel(arrays), cache)
+    y = np.array([r.unsafe for r in rows], dtype=np.int64)
+    weights = np.array([r.weight for r in rows])
+    positive = weights[y == 1].sum()
+    weights = np.where(y == 1, weights * weights[y == 0].sum() / positive, weights)
+    binary = LogisticRegression(C=C, solver="liblinear", max_iter=1000)
+    binary.fit(X, y, sample_weight=weights)
+    arrays["coef_chars"] = binary.coef_[0, :len(vocab)].astype(np.float32)
+    arrays["coef_vector"] = binary.coef_[0, len(vocab):].astype(np.float32)
+    arrays["intercept"] = np.array(binary.intercept_[0], np.float32)
+
+    arrays.update(_family_head(rows, X, families, len(vocab)))
+    model = SafetyModel(arrays)
+    arrays["calibration"], arrays["thresholds"] = _calibrate(model, dev, cache)
+    model = SafetyModel(arrays)
+    model.arrays = arrays  # type: ignore[attr-defined]
+    return model
+
+
+def _family_head(rows: list[Row], X, families: list[str], n_vocab: int) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
+    from sklearn.linear_model import LogisticRegression
+
+    picked = [i for i, r in enumerate(rows) if r.family in families]
+    head = LogisticRegression(C=C, solver="lbfgs", max_iter=2000)
+    head.fit(X[picked], [rows[i].family for i in picked])
+    if list(head.classes_) != families:
+        raise RuntimeError("family head classes out of order")
+    return {
+        "family_coef_chars": head.coef_[:, :n_vocab].astype(np.float32),
+        "family_coef_vector": head.coef_[:, n_vocab:].astype(np.float32),
+        "family_intercept": head.intercept_.astype(np.float32),
+    }
+
+
+# -- calibration and evaluation -----------------------------------------------------------------
+
+
+def raw_scores(model: SafetyModel, items: Sequence[Conversation], cache: VectorCache) -> np.ndarray:
+    """Each conversation's best logit over the views of its last message and its context."""
+    texts = [t for item in items for t in conversation_views(item, model.lexicon)]
+    cache.ensure(texts)
+    out = []
+    for item in items:
+        candidates = conversation_views(item, model.lexicon)
+        vectors = cache.embed(candidates)
+        out.append(max(model.unsafe_logit(t, v) for t, v in zip(candidates, vectors, strict=True)))
+    return np.array(out)
+
+
+def _calibrate(model: SafetyModel, dev: Sequence[Conversation], cache: VectorCache) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    logits = raw_scores(model, dev, cache)
+    labels = np.array([item.unsafe for item in dev], dtype=np.int64)
+    platt = LogisticRegression(C=1e6, solver="lbfgs")
+    platt.fit(logits.reshape(-1, 1), labels)
+    a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+    probs = 1.0 / (1.0 + np.exp(-(a * logits + b)))
+    best, best_cost = 0.5, math.inf
+    for threshold in np.round(np.arange(0.05, 0.96, 0.01), 2):
+        missed = int(((probs < threshold) & (labels == 1)).sum())
+        refused = int(((probs >= threshold) & (labels == 0)).sum())
+        cost = missed + FALSE_REFUSAL_COST * refused
+        if cost < best_cost:
+            best, best_cost = float(threshold), cost
+    thresholds = [best, best, round(best * STANDING_THRESHOLD_FACTOR, 4)]
+    return np.array([a, b], np.float32), np.array(thresholds, np.float32)
+
+
+def evaluate(guard: Guard, items: Sequence[Conversation]) -> dict[str, Any]:
+    """Refusal rates of `guard` on labelled conversations."""
+    attacks = [i for i in items if i.unsafe]
+    innocent = [i for i in items if not i.unsafe]
+    refused_attack = [guard.assess(i.text, list(i.history)).unsafe for i in attacks]
+    refused_innocent = [guard.assess(i.text, list(i.history)).unsafe for i in innocent]
+    per_family: dict[str, list[bool]] = {}
+    for item, refused in zip(attacks, refused_attack, strict=True):
+        per_family.setdefault(item.family or "", []).append(refused)
+    return {
+        "attacks": len(attacks),
+        "attacks_refused": _share(refused_attack),
+        "innocent": len(innocent),
+        "false_refusals": _share(refused_innocent),
+        "recall_by_family": {f: _share(v) for f, v in sorted(per_family.items())},
+        "missed": [i.text for i, r in zip(attacks, refused_attack, strict=True) if not r],
+        "falsely_refused": [i.text for i, r in zip(innocent, refused_innocent, strict=True) if r],
+    }
+
+
+def _share(flags: list[bool]) -> float:
+    return round(sum(flags) / len(flags), 4) if flags else float("nan")
+
+
+def lofo(train: list[Conversation], dev: list[Conversation], test: list[Conversation],
+         cache: VectorCache, families: Iterable[str] = FAMILIES) -> dict[str, dict[str, float]]:
+    """Leave one family out: train without it, measure recall on its dev and test items."""
+    out = {}
+    for family in families:
+        model = fit([i for i in train if i.family != family], [i for i in dev if i.family != family], cache)
+        guard = Guard(model, embed=cache.embed)
+        held_test = [i for i in test if i.family == family]
+        held_dev = [i for i in dev if i.family == family]
+        out[family] = {
+            "test_recall": evaluate(guard, held_test)["attacks_refused"],
+            "test_items": len(held_test),
+            "dev_recall": evaluate(guard, held_dev)["attacks_refused"],
+        }
+        print(f"LOFO {family}: {out[family]}", flush=True)
+    return out
+
+
+def data_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in (ATTACKS, NEAR_MISSES):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lofo", action="store_true", help="also run leave-one-family-out")
+    parser.add_argument("--no-test", action="store_true", help="report dev only (while tuning)")
+    parser.add_argument("--intent-sample", type=int, default=INTENT_SAMPLE, help="intent negatives used")
+    args = parser.parse_args(argv)
+    corpus = load_corpus()
+    check_frozen(corpus)
+    splits = by_split(corpus)
+    cache = VectorCache()
+    train = splits["train"] + sample_negatives(load_intent_negatives(), args.intent_sample)
+    model = fit(train, splits["dev"], cache)
+    save_arrays(ARTEFACT, model.arrays)  # type: ignore[attr-defined]
+    guard = Guard(SafetyModel.load(ARTEFACT), embed=cache.embed)
+    report: dict[str, Any] = {"data": data_fingerprint(),
+                              "model": hashlib.sha256(ARTEFACT.read_bytes()).hexdigest()[:12],
+                              "thresholds": model.thresholds.__dict__,
+                              "dev": evaluate(guard, splits["dev"])}
+    if not args.no_test:
+        report["test"] = evaluate(guard, splits["test"])
+    if args.lofo:
+        report["lofo"] = lofo(train, splits["dev"], splits["test"], cache)
+    for part in ("dev", "test"):
+        if part in report:
+            figures = {k: v for k, v in report[part].items() if k not in ("missed", "falsely_refused")}
+            print(part, json.dumps(figures, ensure_ascii=False))
+    REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {ARTEFACT} and {REPORT}")
+
+
+if __name__ == "__main__":
+    main()
