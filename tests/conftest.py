@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 # The fast lane, `python3 -m pytest -m "not slow"`, leaves out what is listed here (a directory,
-# a file or one test, by node id prefix) and every test with one of SLOW_MARKERS. CI runs all.
+# a file or one test, by node id prefix), every test with one of SLOW_MARKERS and every test
+# marked `@pytest.mark.slow` in its file. CI runs all of them.
 SLOW_PATHS = {
     "tests/browser/": "drives a real Chromium",
     "tests/faults/": "fault injection: stops PostgreSQL, fills disks, locks stores, restarts",
@@ -25,7 +26,17 @@ SLOW_PATHS = {
         "loads a sentence-transformers model with torch",
     "tests/security/test_fuzz_chat.py": "thousands of generated messages through the API",
     "tests/security/test_fuzz_inputs.py": "thousands of mutated snapshots, amounts and times",
+    "tests/security/test_fuzz_cli.py": "hundreds of random command lines, each a new process",
     "tests/security/test_schemathesis.py": "schemathesis over every route of the OpenAPI schema",
+    "tests/tools/test_properties.py::test_engine_invariants": "300 random snapshots",
+    "tests/tools/test_plan_properties.py::test_plan_properties_over_random_snapshots":
+        "300 random snapshots",
+    "tests/tools/test_plan_properties.py::test_plan_properties_over_recoverable_snapshots":
+        "400 random snapshots",
+    "tests/assistant/test_replay.py::test_every_demo_conversation_replays_identical":
+        "replays every demo conversation",
+    "tests/assistant/test_replay.py::test_over_every_demo_conversation_only_the_turns":
+        "replays every demo conversation under another policy",
 }
 SLOW_MARKERS = {"browser": "drives a real Chromium", "chroma_server": "needs a Chroma server"}
 

@@ -8,10 +8,11 @@ in; a declared package that nothing imports is weight and attack surface for not
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 import tomllib
-from importlib.metadata import packages_distributions
+from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,6 +46,12 @@ def declared() -> tuple[set[str], set[str]]:
     return core, extras
 
 
+@functools.cache
+def packages_distributions() -> dict[str, list[str]]:
+    return metadata.packages_distributions()
+
+
+@functools.cache
 def imported_modules() -> dict[str, str]:
     """Top-level third-party module -> one file that imports it."""
     found: dict[str, str] = {}
