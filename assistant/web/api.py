@@ -20,6 +20,7 @@ from assistant.web.schemas import (
     ChatRequest,
     ChatResponse,
     CheckRequest,
+    CheckResponse,
     ConversationResponse,
     DecisionsResponse,
     ErrorResponse,
@@ -41,7 +42,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", responses=ERRORS)
 
 
-@router.post("/check", summary="Run a limit check (CONTRACT section 3)")
+@router.post("/check", response_model=CheckResponse, summary="Run a limit check (CONTRACT section 3)")
 def check(body: CheckRequest, caller: CallerDep,
           services: ServicesDep) -> JSONResponse:
     """The check result exactly as the engine returns it; audited with its trace."""
@@ -81,8 +82,9 @@ def plan_route(body: PlanRequest, caller: CallerDep, services: ServicesDep) -> J
     return JSONResponse(data)
 
 
-@router.post("/chat", summary="Ask the assistant (JSON, or SSE with Accept: text/event-stream)",
-             responses={200: {"model": ChatResponse, "content": {"text/event-stream": {}}}})
+@router.post("/chat", response_model=ChatResponse,
+             summary="Ask the assistant (JSON, or SSE with Accept: text/event-stream)",
+             responses={200: {"content": {"text/event-stream": {}}}})
 async def chat_route(request: Request, body: ChatRequest, caller: CallerDep,
                      services: ServicesDep) -> Any:
     """One turn. Streaming sends `event: delta` pieces of the final answer (`{"text"}`), then

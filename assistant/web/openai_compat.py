@@ -36,6 +36,7 @@ from assistant.web.auth import Caller
 from assistant.web.deps import CallerDep, ServicesDep
 from assistant.web.errors import ApiError
 from assistant.web.limits import MAX_MESSAGE_CHARS
+from assistant.web.schemas import ChatCompletionResponse, ModelsResponse
 
 MODEL_NAME = "limit-assistant"
 CONVERSATION_HEADER = "X-Conversation-Id"
@@ -88,12 +89,14 @@ def account_for(caller: Caller, body: ChatCompletionRequest) -> str | None:
     return named or body.user
 
 
-@router.get("/models", summary="The one model this server offers")
+@router.get("/models", response_model=ModelsResponse, summary="The one model this server offers")
 async def models(caller: CallerDep) -> dict[str, Any]:
     return {"object": "list", "data": [{"id": MODEL_NAME, "object": "model", "created": 0, "owned_by": "limit-assistant"}]}
 
 
-@router.post("/chat/completions", summary="OpenAI-compatible chat completion (stream or not)")
+@router.post("/chat/completions", response_model=ChatCompletionResponse,
+             summary="OpenAI-compatible chat completion (stream or not)",
+             responses={200: {"content": {"text/event-stream": {}}}})
 async def chat_completions(request: Request, body: ChatCompletionRequest, caller: CallerDep,
                            services: ServicesDep) -> Any:
     question = last_user_text(body.messages)

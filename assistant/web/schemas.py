@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from assistant.models import Intent, Lang
 from assistant.web.limits import MAX_MESSAGE_CHARS
+from tools.catalogue import Action, Severity
+from tools.result import CapKind
 
 AccountId = Field(default=None, min_length=1, max_length=128,
                   description="An account in the account store (demo mode: a demo account).")
@@ -27,7 +30,7 @@ class _Request(BaseModel):
 class CheckRequest(_Request):
     account_id: str | None = AccountId
     account: dict[str, Any] | None = AccountObject
-    action: str = Field(description="borrow | limit_status | limit_increase", max_length=32)
+    action: Action = Field(description="What the customer wants to do.")
     amount: float | str | None = Field(default=None, description="Yuan, positive, at most two decimals (borrow).")
     at: str | None = At
     platform: dict[str, Any] | None = PlatformObject
@@ -87,7 +90,7 @@ class SectionOut(CitationOut):
 
 class ReasonOut(BaseModel):
     code: str
-    severity: str
+    severity: Severity
     title: str
     sentence: str = Field(description="The reason as the answer states it, with the customer's figures.")
     facts: dict[str, Any]
@@ -97,13 +100,13 @@ class ReasonOut(BaseModel):
 class StepOut(BaseModel):
     code: str
     label: str
-    eta: str | None
+    eta: AwareDatetime | None
     eta_text: str | None
     self_service: bool
 
 
 class CapOut(BaseModel):
-    kind: str
+    kind: CapKind
     amount: float
     label: str
 
@@ -117,7 +120,7 @@ class ChatResponse(BaseModel):
     """The contract's `ask` object plus the answer's parts, for a chat front-end to render."""
 
     answer: str
-    intent: str
+    intent: Intent
     reason_codes: list[str]
     next_steps: list[str]
     citations: list[CitationOut]
@@ -129,7 +132,7 @@ class ChatResponse(BaseModel):
     conversation_id: str
     turn: int = Field(description="Sequence number of this turn in the conversation (for /api/feedback).")
     handoff_id: str | None = Field(description="The conversation's case number once handed to a person.")
-    lang: str
+    lang: Lang
     reasons: list[ReasonOut] = Field(description="The principal reasons (at most four), worded.")
     more_reasons: int
     caps: list[CapOut] = Field(description="What limits a draw now (borrow checks).")
@@ -168,16 +171,16 @@ class TurnOut(BaseModel):
     citations: list[dict[str, Any]]
     handoff: bool
     refused: bool
-    created_at: str
+    created_at: AwareDatetime
     checks: list[dict[str, Any]]
 
 
 class ConversationResponse(BaseModel):
     conversation_id: str
     account_id: str
-    lang: str
-    created_at: str
-    updated_at: str
+    lang: Lang
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
     turns: list[TurnOut]
 
 
@@ -195,7 +198,7 @@ class PlanGoalOut(BaseModel):
 class PlanStepOut(BaseModel):
     step: str = Field(description="A next-step code of CONTRACT section 3.")
     kind: Literal["you", "wait", "support"]
-    at: str | None = Field(description="you/support: the request time; wait: when it ends (null: unknown).")
+    at: AwareDatetime | None = Field(description="you/support: the request time; wait: when it ends (null: unknown).")
     amount: float | None = Field(description="Set on repayment steps only.")
     clears: list[str] = Field(description="The reason codes this step takes away.")
     certain: bool = Field(description="False: decided by someone at that time (re-evaluated, never promised).")
@@ -206,13 +209,13 @@ class PlanResponse(BaseModel):
 
     goal: PlanGoalOut
     reachable: bool
-    earliest_at: str | None = Field(description="The earliest minute the goal is met; null when unreachable.")
+    earliest_at: AwareDatetime | None = Field(description="The earliest minute the goal is met; null when unreachable.")
     amount_now: float = Field(description="max_amount_now of the borrow check at the request time.")
     amount_at_goal: float | None
     steps: list[PlanStepOut]
     blocked_by: list[str] = Field(description="Reasons no step clears (unreachable plans only).")
     policy_version: str
-    checked_at: str
+    checked_at: AwareDatetime
 
 
 class DecisionOut(BaseModel):
@@ -227,7 +230,7 @@ class DecisionOut(BaseModel):
     snapshot: dict[str, Any] = Field(description="The snapshot as received (its canonical JSON hashes to snapshot_sha256).")
     snapshot_sha256: str
     platform: dict[str, Any] | None
-    request_time: str
+    request_time: AwareDatetime
     policy_version: str
     policy_sha256: str | None
     git_commit: str | None
@@ -238,6 +241,96 @@ class DecisionOut(BaseModel):
     answer_sha256: str
     record_sha256: str
     verified: bool = Field(description="The stored record still matches record_sha256.")
+
+
+class TextsOut(BaseModel):
+    zh: str
+    en: str
+
+
+class CheckStepOut(BaseModel):
+    code: str
+    text: TextsOut
+    eta: AwareDatetime | None
+    self_service: bool
+
+
+class CheckReasonOut(BaseModel):
+    code: str
+    severity: Severity
+    facts: dict[str, Any]
+    policy_refs: list[str]
+    next_steps: list[CheckStepOut]
+
+
+class CheckCapOut(BaseModel):
+    kind: CapKind
+    amount: float
+
+
+class TraceOut(BaseModel):
+    rule: str
+    inputs: dict[str, Any]
+    outcome: str
+
+
+class CheckResponse(BaseModel):
+    """The check result (CONTRACT section 3): money as numbers, times ISO 8601 with their offset."""
+
+    action: Action
+    account_id: str
+    amount: float | None
+    allowed: bool
+    max_amount_now: float | None
+    caps: list[CheckCapOut] = Field(description="The ceilings behind max_amount_now (borrow checks).")
+    reasons: list[CheckReasonOut]
+    next_steps: list[CheckStepOut]
+    policy_version: str
+    checked_at: AwareDatetime
+    trace: list[TraceOut]
+
+
+class ModelOut(BaseModel):
+    id: str
+    object: Literal["model"]
+    created: int
+    owned_by: str
+
+
+class ModelsResponse(BaseModel):
+    object: Literal["list"]
+    data: list[ModelOut]
+
+
+class CompletionMessageOut(BaseModel):
+    role: Literal["assistant"]
+    content: str
+
+
+class CompletionChoiceOut(BaseModel):
+    index: int
+    message: CompletionMessageOut
+    finish_reason: Literal["stop"]
+    logprobs: None = None
+
+
+class CompletionUsageOut(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class ChatCompletionResponse(BaseModel):
+    """An OpenAI chat completion, plus the conversation id and the whole answer object."""
+
+    id: str
+    object: Literal["chat.completion"]
+    created: int
+    model: str
+    choices: list[CompletionChoiceOut]
+    usage: CompletionUsageOut
+    conversation_id: str
+    limit_assistant: ChatResponse
 
 
 class DecisionsResponse(BaseModel):
