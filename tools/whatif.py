@@ -27,10 +27,6 @@ class Assumption(BaseModel):
     at: datetime | None = None
     amount: Decimal | None = None
 
-    @property
-    def is_empty(self) -> bool:
-        return self.repay_amount is None and not self.repay_all_overdue and self.at is None and self.amount is None
-
 
 class WhatIfResult(BaseModel):
     model_config = ConfigDict(frozen=True)

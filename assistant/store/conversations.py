@@ -95,19 +95,6 @@ class ConversationRepository:
             row = session.get(Conversation, conversation_id)
             return ConversationRecord.model_validate(row, from_attributes=True) if row else None
 
-    def update_state(self, conversation_id: str, state: dict[str, Any]) -> None:
-        """Replace the dialogue state (last intent, slots, amount …) of a conversation."""
-        with transaction(self._sessions) as session:
-            changed = affected_rows(
-                session.execute(
-                    update(Conversation)
-                    .where(Conversation.id == conversation_id)
-                    .values(state=state, updated_at=utcnow())
-                )
-            )
-            if not changed:
-                raise NotFoundError(f"unknown conversation {conversation_id!r}")
-
     def add_turn(
         self,
         conversation_id: str,

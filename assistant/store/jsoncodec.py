@@ -50,7 +50,3 @@ def dumps(value: Any, *, indent: int | None = None) -> str:
 loads = partial(json.loads, parse_float=Decimal)
 """Parse JSON text, reading non-integral numbers as `Decimal`."""
 
-
-def to_plain(value: Any) -> Any:
-    """The same value with Decimals as JSON-ready numbers, for callers that re-serialise it."""
-    return json.loads(dumps(value))

@@ -75,15 +75,32 @@ def test_turn_for_an_unknown_conversation_is_not_found(store: Store) -> None:
     assert store.conversations.turns("missing") == []
 
 
-def test_state_updates(store: Store) -> None:
+def test_a_turn_writes_the_state_the_next_turn_reads(store: Store) -> None:
     conversation_id = store.conversations.create("u-1", "en")
-    store.conversations.update_state(
-        conversation_id, {"intent": "cannot_borrow", "amount": Decimal("3000.50")}
-    )
+    store.conversations.add_turn(conversation_id, turn(),
+                                 state={"intent": "cannot_borrow", "amount": Decimal("3000.50")})
     state = store.conversations.get(conversation_id).state
     assert state == {"intent": "cannot_borrow", "amount": Decimal("3000.50")}
-    with pytest.raises(NotFoundError):
-        store.conversations.update_state("missing", {})
+
+
+def test_a_started_conversation_is_written_with_its_first_turn(store: Store) -> None:
+    conversation_id = store.conversations.start("u-1", "en")
+    assert store.conversations.get(conversation_id).account_id == "u-1"  # known here already
+    other = Store(store.engine)  # another worker on the same database
+    assert other.conversations.get(conversation_id) is None  # nothing written yet
+    assert store.conversations.add_turn(conversation_id, turn(), state={"intent": "greeting"}) == 1
+    record = other.conversations.get(conversation_id)
+    assert (record.account_id, record.lang, record.state) == ("u-1", "en", {"intent": "greeting"})
+    assert store.conversations.add_turn(conversation_id, turn()) == 2
+    assert [t.seq for t in other.conversations.turns(conversation_id)] == [1, 2]
+
+
+def test_a_started_conversation_whose_turn_failed_leaves_nothing(store: Store) -> None:
+    conversation_id = store.conversations.start("u-1", "zh")
+    with pytest.raises(Exception):  # noqa: B017 -- any failure inside the transaction
+        store.conversations.add_turn(conversation_id, turn(), audits=[{"no_such_column": 1}])
+    assert Store(store.engine).conversations.get(conversation_id) is None
+    assert store.conversations.turns(conversation_id) == []
 
 
 def test_concurrent_add_turn_gives_distinct_consecutive_seqs(store: Store) -> None:
