@@ -1,37 +1,44 @@
-"""Calendar arithmetic in the lender's time zone: midnights, maintenance windows, posting times.
+"""Calendar arithmetic in the lender's time zone (`Policy.zone`): midnights, maintenance windows,
+posting times. A datetime handed in is read in its own zone, which the engine has made the
+policy's; a snapshot's times are converted where a calendar day of theirs counts.
 
 Every window is half-open [start, end): at exactly `end` it no longer applies.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
-from tools.inputs import SHANGHAI, local_midnight
+from tools.inputs import local_midnight
 from tools.policy import Policy
 from tools.snapshot import MaintenanceWindow, Platform, Repayment
 
 
 def next_midnight(now: datetime) -> datetime:
-    return local_midnight(now.date() + timedelta(days=1))
+    """The midnight after `now`, in `now`'s zone."""
+    assert now.tzinfo is not None  # the engine only passes aware times
+    return local_midnight(now.date() + timedelta(days=1), now.tzinfo)
 
 
-def at_local(day: date, clock: time) -> datetime:
-    return datetime.combine(day, clock, tzinfo=SHANGHAI)
+def at_local(day: date, clock: time, zone: tzinfo) -> datetime:
+    return datetime.combine(day, clock, tzinfo=zone)
 
 
 def daily_maintenance_window(now: datetime, policy: Policy) -> MaintenanceWindow | None:
     """The daily window containing `now`, if any; a window like 23:50–00:10 spans midnight."""
-    start, end = policy.maintenance.daily_start, policy.maintenance.daily_end
+    start, end, zone = policy.maintenance.daily_start, policy.maintenance.daily_end, policy.zone
+    now = now.astimezone(zone)
     clock, today = now.timetz().replace(tzinfo=None), now.date()
     if start < end:
         if start <= clock < end:
-            return MaintenanceWindow(start=at_local(today, start), end=at_local(today, end))
+            return MaintenanceWindow(start=at_local(today, start, zone), end=at_local(today, end, zone))
         return None
     if clock >= start:
-        return MaintenanceWindow(start=at_local(today, start), end=at_local(today + timedelta(days=1), end))
+        return MaintenanceWindow(start=at_local(today, start, zone),
+                                 end=at_local(today + timedelta(days=1), end, zone))
     if clock < end:
-        return MaintenanceWindow(start=at_local(today - timedelta(days=1), start), end=at_local(today, end))
+        return MaintenanceWindow(start=at_local(today - timedelta(days=1), start, zone),
+                                 end=at_local(today, end, zone))
     return None
 
 
@@ -46,10 +53,10 @@ def active_maintenance_windows(now: datetime, platform: Platform, policy: Policy
 
 def next_business_day_at(paid_at: datetime, policy: Policy) -> datetime:
     """09:00 of the first business day after the day of `paid_at` (no holiday calendar)."""
-    day = paid_at.date() + timedelta(days=1)
+    day = paid_at.astimezone(policy.zone).date() + timedelta(days=1)
     while day.weekday() not in policy.repayment_posting.business_days:
         day += timedelta(days=1)
-    return at_local(day, policy.repayment_posting.bank_transfer_time)
+    return at_local(day, policy.repayment_posting.bank_transfer_time, policy.zone)
 
 
 def posting_eta(repayment: Repayment, policy: Policy) -> datetime:

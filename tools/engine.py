@@ -100,7 +100,7 @@ def run_check(
     if amount is not None and (not amount.is_finite() or amount <= 0):
         raise UserInputError("amount: must be a positive number of yuan")
     policy = policy or load_policy()
-    now = to_local(at) if at is not None else snapshot.as_of
+    now = to_local(at if at is not None else snapshot.as_of, policy.zone)
     ctx = Context(snapshot, platform or Platform(), policy, action, amount if action == "borrow" else None,  # type: ignore[arg-type]
                   now, now.date())
     findings, trace = _evaluate(ctx)

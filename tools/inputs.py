@@ -6,7 +6,7 @@ everywhere). Every error is a UserInputError with one line naming the input.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,20 +23,21 @@ MAX_REQUEST_AMOUNT = Decimal(1000000000000)
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
-def to_local(moment: datetime) -> datetime:
-    """The same instant in Asia/Shanghai; a naive datetime is read as Shanghai time.
+def to_local(moment: datetime, zone: tzinfo = SHANGHAI) -> datetime:
+    """The same instant in the lender's time zone (`Policy.zone`; by default Asia/Shanghai); a
+    naive datetime is read as that zone's time.
 
     Raises ValueError for a year outside 1900–2200.
     """
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=SHANGHAI)
-    return moment.astimezone(SHANGHAI)
+        return moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
 
 
-def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=SHANGHAI)
+def local_midnight(day: date, zone: tzinfo = SHANGHAI) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=zone)
 
 
 def parse_amount(value: Any, field: str = "amount") -> Decimal:

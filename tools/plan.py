@@ -67,7 +67,7 @@ def plan(
     if amount is not None and (not amount.is_finite() or amount <= 0):
         raise UserInputError("amount: must be a positive number of yuan")
     policy = policy or load_policy()
-    now = to_local(at) if at is not None else snapshot.as_of
+    now = to_local(at if at is not None else snapshot.as_of, policy.zone)
     timeline = Timeline(snapshot, platform or Platform(), policy, amount, now)
     first = timeline.check((), now)
     result = _Builder(timeline, first)
@@ -143,7 +143,8 @@ def _events(timeline: Timeline, first_window_end: datetime | None) -> list[datet
     if last is not None:
         times.append(last + timedelta(hours=timeline.policy.applications.window_hours))
     if snap.activity.loans_today >= timeline.policy.draw.max_draws_per_day:
-        times.append(local_midnight(snap.as_of.date() + timedelta(days=1)))  # draws count per day
+        day = snap.as_of.astimezone(timeline.policy.zone).date()
+        times.append(local_midnight(day + timedelta(days=1), timeline.policy.zone))  # draws count per day
     if first_window_end is not None:
         times.append(first_window_end)
     return sorted({ceil_minute(t) for t in times if t > now})

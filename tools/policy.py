@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from datetime import time
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -92,10 +93,15 @@ class Policy(_Section):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo
-
-        ZoneInfo(value)
+        _zone(value)
         return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The lender's time zone: the engine reads calendar days, midnights, maintenance
+        windows and posting times in it (a time without an offset is still Asia/Shanghai's,
+        CONTRACT section 1)."""
+        return _zone(self.timezone)
 
     def value(self, dotted_key: str) -> Any:
         """The raw value at a dotted key such as ``draw.min_amount``."""
@@ -109,6 +115,11 @@ class Policy(_Section):
     def render(self, dotted_key: str) -> str:
         """How documents and answers print a policy value: 100,000 · 0.70 · 23:50."""
         return format_policy_value(self.value(dotted_key))
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def format_policy_value(value: Any) -> str:

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict
 
 from tools.catalogue import Action, Severity, Texts
 
-
 CapKind = Literal["available", "single_maximum", "income_verification", "funding_quota"]
 
 

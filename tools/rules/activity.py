@@ -28,7 +28,7 @@ def too_many_applications(ctx: Context) -> Outcome:
 def daily_draw_limit(ctx: Context) -> Outcome:
     """`loans_today` counts draws on the snapshot's day; a request on a later day starts from 0."""
     activity, limit = ctx.snapshot.activity, ctx.policy.draw.max_draws_per_day
-    draws_today = activity.loans_today if ctx.today <= ctx.snapshot.as_of.date() else 0
+    draws_today = activity.loans_today if ctx.today <= ctx.snapshot.as_of.astimezone(ctx.policy.zone).date() else 0
     inputs = {"activity.loans_today": activity.loans_today, "draws_on_request_day": draws_today}
     if draws_today < limit:
         return Outcome(inputs)

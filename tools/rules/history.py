@@ -54,7 +54,7 @@ def increase_eligibility(ctx: Context) -> Outcome:
         failed.append("account_age")
         facts.update(opened_at=snap.opened_at, account_age_days=(ctx.today - snap.opened_at).days,
                      min_account_age_days=rule.min_account_age_days)
-        ends.append(local_midnight(snap.opened_at + timedelta(days=rule.min_account_age_days)))
+        ends.append(local_midnight(snap.opened_at + timedelta(days=rule.min_account_age_days), ctx.policy.zone))
     if snap.overdue.count_12m > rule.max_overdue_count_12m:
         failed.append("overdue_history")
         facts["overdue_count_12m"] = snap.overdue.count_12m
