@@ -60,11 +60,14 @@ def test_an_unrefused_attack_is_data_for_the_model_and_its_obedience_is_not_show
         tmp_path, stub, unrefused_attacks) -> None:  # type: ignore[no-untyped-def]
     assert unrefused_attacks, "the guard refused every test attack: nothing to send through"
     services = _services(tmp_path, stub)
+    sent = 0
     for attack in unrefused_attacks:
         for obeying in OBEYING_ANSWERS:
             stub.requests.clear()
+            stub.queue.clear()
             stub.reply(obeying)
             result = _ask(services, "demo-overdue", attack)
+            sent += len(stub.requests)
             assert obeying not in result.answer and "50,000" not in result.answer
             for request in stub.requests:
                 messages = request["messages"]
@@ -76,6 +79,7 @@ def test_an_unrefused_attack_is_data_for_the_model_and_its_obedience_is_not_show
                     if attack in content:
                         # Quoted inside the customer-message block, with instructions around it.
                         assert f"<<<{attack}>>>" in content and content.strip() != attack
+    assert sent > 0, "no attack reached the model: the test would prove nothing"
 
 
 @pytest.mark.skipif(not _guard_wired(), reason="the guard is not wired into the assistant yet (lead)")
