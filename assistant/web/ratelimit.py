@@ -76,6 +76,9 @@ class RateLimiter:
 
 def _shared_storage(url: str) -> Storage:
     try:
-        return storage_from_string(url)
+        storage = storage_from_string(url)
     except Exception as exc:  # noqa: BLE001 -- a bad URL or a missing client is the operator's to fix
         raise ConfigError(f"LIMIT_ASSISTANT_REDIS_URL cannot be used for rate limits: {exc}") from None
+    if not isinstance(storage, Storage):  # an async storage (async+redis://) cannot serve this limiter
+        raise ConfigError("LIMIT_ASSISTANT_REDIS_URL must name a synchronous storage, e.g. redis://host:6379/0")
+    return storage

@@ -15,7 +15,6 @@ from assistant.safety.model import default_model, save_arrays
 from assistant.safety.normalize import clean_text, decode_payloads, views
 from assistant.safety.refusal import refusal_text
 
-
 # -- normalisation ------------------------------------------------------------------------------
 
 
