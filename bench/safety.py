@@ -137,8 +137,8 @@ def main() -> None:
     items = by_split(corpus)[args.split]
     out: dict[str, Any] = {"split": args.split, args.split: figures(items, default_guard())}
     if args.lofo_live:
-        from assistant.safety.train import VectorCache, lofo, sample_negatives
         from assistant.safety.corpus import load_intent_negatives
+        from assistant.safety.train import VectorCache, lofo, sample_negatives
 
         splits = by_split(corpus)
         out["lofo"] = lofo(splits["train"] + sample_negatives(load_intent_negatives()), splits["dev"],

@@ -139,7 +139,7 @@ def read_leetspeak(text: str) -> str:
         has_leet = any(c in "013457@$" for c in word)
         # base64, utf8, A1002; 3am, 5k, 2nd: a name or a quantity, not a disguise
         plain = bool(re.fullmatch(r"[A-Za-z]+\d{2,}|[A-Z]+\d+|\d+(am|pm|st|nd|rd|th|k|w|kb|mb|gb|yuan|rmb|cny)",
-                                  word, re.I if word[:1].isdigit() else 0))
+                                  word, re.IGNORECASE if word[:1].isdigit() else 0))
         if has_letters and has_leet and not plain:
             return word.translate(_LEET)
         return word
