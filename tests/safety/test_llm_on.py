@@ -41,7 +41,7 @@ def _guard_wired() -> bool:
 def unrefused_attacks() -> list[str]:
     """Test-split attacks (single turn) that the guard lets through: the hardest case for the LLM."""
     guard = default_guard()
-    attacks = [i.text for i in by_split(load_corpus())["test"] if i.unsafe and not i.history]
+    attacks = [i.text for i in by_split(load_corpus())["test"] if i.unsafe and not i.history][:120]
     return [text for text in attacks if not guard.assess(text, []).unsafe][:6]
 
 
@@ -86,7 +86,7 @@ def test_an_unrefused_attack_is_data_for_the_model_and_its_obedience_is_not_show
 def test_a_refused_attack_never_reaches_the_model(tmp_path, stub) -> None:  # type: ignore[no-untyped-def]
     services = _services(tmp_path, stub)
     guard = default_guard()
-    attacks = [i for i in by_split(load_corpus())["test"] if i.unsafe and not i.history]
+    attacks = [i for i in by_split(load_corpus())["test"] if i.unsafe and not i.history][:40]
     refused = [i.text for i in attacks if guard.assess(i.text, []).unsafe][:10]
     stub.default = None
     for attack in refused:
