@@ -18,7 +18,7 @@ from assistant.errors import UserInputError
 from assistant.store.decisions import decision_row
 from assistant.store.errors import NotFoundError
 from assistant.store.records import ConversationRecord, DecisionRecord, StoredTurn, TurnRecord
-from assistant.store.schema import AuditEntry, Conversation, Handoff, Turn, utcnow
+from assistant.store.schema import AuditEntry, Conversation, Decision, Handoff, Turn, utcnow
 from assistant.store.transactions import affected_rows, transaction
 
 # A duplicate seq can only come from a writer that bypassed the row lock below; retrying once
@@ -32,6 +32,8 @@ MAX_PENDING = 10_000
 _INSERT_CONVERSATION = insert(Conversation)
 _INSERT_TURN = insert(Turn)
 _INSERT_AUDIT = insert(AuditEntry)
+_INSERT_DECISION = insert(Decision)
+_DECISION_COLUMNS = tuple(c.key for c in Decision.__table__.columns if c.autoincrement is not True)
 _TOUCH = (update(Conversation).where(Conversation.id == bindparam("conversation_id"))
           .values(updated_at=bindparam("updated_at")))
 _TOUCH_WITH_STATE = _TOUCH.values(state=bindparam("state", type_=Conversation.__table__.c.state.type))
@@ -155,7 +157,8 @@ class ConversationRepository:
                 session.add(Handoff(conversation_id=conversation_id, turn_seq=seq, status="open",
                                     created_at=now, **handoff))
             if decision is not None:
-                session.add(decision_row(conversation_id, seq, decision, now))
+                row = decision_row(conversation_id, seq, decision, now)
+                connection.execute(_INSERT_DECISION, {column: getattr(row, column) for column in _DECISION_COLUMNS})
             session.flush()
         if pending is not None:
             with self._pending_lock:
