@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import UserInputError
@@ -14,6 +14,8 @@ from assistant.store.transactions import affected_rows, transaction
 from assistant.store.upsert import upsert
 
 MAX_ACCOUNT_ID_LENGTH = 128
+# Every chat turn reads its account: one fixed Core statement, compiled once.
+_LOAD = select(Account.snapshot, Account.platform, Account.is_demo).where(Account.account_id == bindparam("account_id"))
 
 
 def _check_account_id(account_id: str, snapshot: dict[str, Any]) -> None:
@@ -38,9 +40,8 @@ class AccountRepository:
 
     def load(self, account_id: str) -> StoredAccount | None:
         """Snapshot, platform and demo flag in one read (a chat turn needs all three)."""
-        statement = select(Account.snapshot, Account.platform, Account.is_demo).where(Account.account_id == account_id)
         with transaction(self._sessions) as session:
-            row = session.execute(statement).first()
+            row = session.connection().execute(_LOAD, {"account_id": account_id}).first()
             return StoredAccount(snapshot=row[0], platform=row[1], is_demo=bool(row[2])) if row else None
 
     def get_platform(self, account_id: str) -> dict[str, Any] | None:
