@@ -18,13 +18,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.answers.compose import Composed, Composer, SectionBook
 from assistant.answers.format import when
 from assistant.decisions import Provenance, build_decision
+from assistant.answers.plan_text import plan_sentences, step_phrases
 from assistant.errors import UserInputError
 from assistant.limits import MAX_MESSAGE_CHARS
-from assistant.models import INTENT_CHECK, Answer, CitedSection
+from assistant.models import INTENT_CHECK, Answer, CitedSection, PlanView
 from assistant.nlu import Understanding, understand
+from assistant.safety.refusal import refusal_text
 from assistant.store.masking import mask_pii
 from assistant.store.records import DecisionRecord, TurnRecord
+from assistant.thread import Decision, Thread, after, next_turn
 from tools.engine import run_check
+from tools.plan import plan
 from tools.policy import Policy
 from tools.result import CheckResult, jsonable
 from tools.snapshot import Platform, Snapshot
@@ -38,9 +42,10 @@ log = logging.getLogger("limit_assistant.dialogue")
 
 # What a hand-off requested by button (not by a typed message) records as the user's turn.
 HANDOFF_REQUEST = {"zh": "（请求转人工）", "en": "(asked for a person)"}
-BORROW_INTENTS = frozenset({"cannot_borrow", "how_much_can_i_borrow"})
-# Intents a classifier may give an opening what-if ("如果我先还1200呢？") that has no thread yet.
-OPENER_REREAD = frozenset({"policy_question", "limit_not_restored", "out_of_scope"})
+PLAN_SECTION = "recourse-plan"
+# Threads whose own check a hand-off summarises (anything else: the limit_status check).
+SITUATION_CHECKS = frozenset({"cannot_borrow", "how_much_can_i_borrow", "limit_not_restored",
+                              "limit_reduced_or_closed", "limit_increase"})
 
 
 class Phraser(Protocol):
@@ -56,22 +61,6 @@ class Turn:
     result: Answer
     conversation_id: str
     seq: int
-
-
-@dataclass
-class DialogueState:
-    """What a follow-up inherits: the last intent, amount and language."""
-
-    last_intent: str | None = None
-    amount: str | None = None
-    lang: str | None = None
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DialogueState:
-        return cls(last_intent=data.get("last_intent"), amount=data.get("amount"), lang=data.get("lang"))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"last_intent": self.last_intent, "amount": self.amount, "lang": self.lang}
 
 
 class Assistant:
@@ -93,28 +82,31 @@ class Assistant:
             at: datetime | None = None, conversation_id: str | None = None) -> Turn:
         """Answer one user message about `snapshot`'s account, continuing `conversation_id`."""
         text = _validate_message(message)
-        conversation_id, state = self._conversation(conversation_id, snapshot.account_id)
-        now = at or snapshot.as_of
-        understanding = understand(text, now=now, previous_intent=state.last_intent)
-        lang = understanding.lang if understanding.lang_from_text else (state.lang or self.default_lang)
-        result = self._answer(understanding, snapshot, platform, at, lang, state, conversation_id)
-        return self._finish(text, result, snapshot, platform, at, conversation_id, state)
+        conversation_id, thread = self._conversation(conversation_id, snapshot.account_id)
+        reading = understand(text, now=at or snapshot.as_of, history=thread.recent)
+        decision = next_turn(reading, thread, text)
+        lang = reading.lang if reading.lang_from_text else (thread.lang or self.default_lang)
+        result = self._answer(decision, reading, snapshot, platform, at, lang, thread, conversation_id)
+        result = self._with_clarify(result, decision, lang)
+        offered = tuple((c.message, i) for c, i in zip(result.clarify, decision.alternatives))
+        return self._finish(text, result, snapshot, platform, at, conversation_id,
+                            after(decision, thread, lang, offered, mask_pii(text)))
 
-    def handoff(self, snapshot: Snapshot, conversation_id: str, *, platform: Platform | None = None,
+    def handoff(self, snapshot: Snapshot, conversation_id: str | None, *, platform: Platform | None = None,
                 at: datetime | None = None) -> Turn:
         """Hand the conversation to a person (the UI's button, `/api/handoff`).
 
         The summary comes from the thread's own check (a borrow thread's borrow check, with its
         amount); a conversation has one case number, so asking twice gives the same one.
         """
-        conversation_id, state = self._conversation(conversation_id, snapshot.account_id)
-        lang = state.lang or self.default_lang
-        result = self._handoff(snapshot, platform, at, lang, state, conversation_id)
-        return self._finish(HANDOFF_REQUEST[lang], result, snapshot, platform, at, conversation_id, state,
+        conversation_id, thread = self._conversation(conversation_id, snapshot.account_id)
+        lang = thread.lang or self.default_lang
+        result = self._handoff(snapshot, platform, at, lang, thread, conversation_id)
+        return self._finish(HANDOFF_REQUEST[lang], result, snapshot, platform, at, conversation_id, thread,
                             kind="handoff")
 
     def _finish(self, text: str, result: Answer, snapshot: Snapshot, platform: Platform | None,
-                at: datetime | None, conversation_id: str, state: DialogueState, kind: str = "ask") -> Turn:
+                at: datetime | None, conversation_id: str, thread: Thread, kind: str = "ask") -> Turn:
         deterministic = result
         if self.phraser is not None:
             # The LLM may only re-phrase: it returns this deterministic result unless its own
@@ -125,44 +117,60 @@ class Assistant:
             result = self.phraser.phrase(text, result, ConversationContext(snapshot, platform, at))
         record = build_decision(self, kind=kind, message=text, snapshot=snapshot, platform=platform, at=at,
                                 result=result, deterministic=deterministic)
-        seq = self._persist(conversation_id, text, result, state, snapshot, record)
+        seq = self._persist(conversation_id, text, result, thread, snapshot, record)
         return Turn(result=result, conversation_id=conversation_id, seq=seq)
 
     # -- routing -----------------------------------------------------------------------------
 
-    def _answer(self, u: Understanding, snapshot: Snapshot, platform: Platform | None,
-                at: datetime | None, lang: str, state: DialogueState, conversation_id: str) -> Answer:
-        intent = _resolve_intent(u, state)
+    def _answer(self, decision: Decision, u: Understanding, snapshot: Snapshot, platform: Platform | None,
+                at: datetime | None, lang: str, thread: Thread, conversation_id: str) -> Answer:
+        intent = decision.intent
+        slots = {"amount": _str(decision.amount), "transition": decision.transition}
         if intent == "unsafe_request":
-            return Answer(answer=self.composer.fixed("refusal", lang).text, intent=intent, refused=True, lang=lang)
+            # The refusal says what can legitimately be done; it never repeats the request.
+            refusal = refusal_text(u.unsafe_kind, lang, self.composer.product[lang])
+            return Answer(answer=refusal, intent=intent, refused=True, lang=lang, slots=slots)  # type: ignore[arg-type]
         if intent in ("greeting", "out_of_scope"):
-            return Answer(answer=self.composer.fixed(intent, lang).text, intent=intent, lang=lang)
+            return Answer(answer=self.composer.fixed(intent, lang).text, intent=intent, lang=lang,  # type: ignore[arg-type]
+                          slots=slots)
         if intent == "policy_question":
-            return self._policy_answer(u, lang)
+            return self._policy_answer(u, snapshot, platform, at, lang, slots)
         if intent == "appeal_or_human":
-            return self._handoff(snapshot, platform, at, lang, state, conversation_id)
+            return self._handoff(snapshot, platform, at, lang, thread, conversation_id)
         action = INTENT_CHECK[intent]
         assert action is not None  # every remaining intent runs a check (INTENT_CHECK)
-        amount = self._amount(u, intent, state)
+        amount = decision.amount
         check = run_check(snapshot, action, amount=amount, at=at, platform=platform, policy=self.policy)
         assumption = _assumption(u, check.checked_at)
         if assumption is not None:
-            return self._what_if(u, assumption, check, snapshot, platform, at, amount, lang, intent)
-        if intent == "how_much_can_i_borrow":
-            composed = self.composer.how_much(check, lang)
+            result = self._what_if(u, assumption, check, snapshot, platform, at, amount, lang, intent)
+        elif intent == "how_much_can_i_borrow":
+            result = _from_check(self.composer.how_much(check, lang), intent, check, lang, slots)
         else:
-            composed = self.composer.check_answer(check, snapshot, lang)
-        return _from_check(composed, intent, check, lang, {"amount": _str(amount)})
+            result = _from_check(self.composer.check_answer(check, snapshot, lang), intent, check, lang, slots)
+        if action == "borrow" and (not check.allowed or any(r.severity == "limiting" for r in check.reasons)):
+            first = u.asks_for_plan or assumption is not None
+            result = self._with_plan(result, snapshot, platform, at, amount, lang, first=first)
+        return result.model_copy(update={"slots": {**result.slots, **slots}})
 
-    def _amount(self, u: Understanding, intent: str, state: DialogueState) -> Decimal | None:
-        """The amount asked now, else (for a follow-up in the same borrowing thread) the last one."""
-        if intent == "how_much_can_i_borrow":
-            return None
-        if u.amount is not None:
-            return u.amount
-        if intent in BORROW_INTENTS and state.last_intent in BORROW_INTENTS and state.amount:
-            return Decimal(state.amount)
-        return None
+    def _with_plan(self, result: Answer, snapshot: Snapshot, platform: Platform | None, at: datetime | None,
+                   amount: Decimal | None, lang: str, *, first: bool) -> Answer:
+        """Add the recourse plan (section 9); "最快什么时候能借" gets it before the reasons."""
+        found = plan(snapshot, platform, self.policy, amount, at)
+        view = PlanView(data=found.to_data(), sentences=plan_sentences(found, lang, self.composer.product[lang]),
+                        step_phrases=step_phrases(found, lang))
+        plan_text = "\n".join(view.sentences)
+        text = f"{plan_text}\n\n{result.answer}" if first else f"{result.answer}\n\n{plan_text}"
+        citations = _dedupe_sections([*result.citations, self.composer.book.get(PLAN_SECTION, lang)])
+        return result.model_copy(update={"answer": text, "plan": view, "citations": citations})
+
+    def _with_clarify(self, result: Answer, decision: Decision, lang: str) -> Answer:
+        """Offer the close other readings as choices (the best reading is answered already)."""
+        if not decision.alternatives or result.refused or result.handoff:
+            return result
+        options = [self.composer.clarify_option(intent, lang) for intent in decision.alternatives]
+        question = self.composer.clarify_question(options, lang)
+        return result.model_copy(update={"clarify": options, "answer": f"{result.answer}\n\n{question}"})
 
     def _what_if(self, u: Understanding, assumption: Assumption, check: CheckResult, snapshot: Snapshot,
                  platform: Platform | None, at: datetime | None, amount: Decimal | None,
@@ -181,11 +189,11 @@ class Assistant:
         return result.model_copy(update={"what_if": summary, "checks": [check, simulated.after]})
 
     def _handoff(self, snapshot: Snapshot, platform: Platform | None, at: datetime | None, lang: str,
-                 state: DialogueState, conversation_id: str) -> Answer:
+                 thread: Thread, conversation_id: str) -> Answer:
         """The thread's own check for the agent's summary, and the conversation's case number."""
-        thread = state.last_intent if state.last_intent in SITUATION_CHECKS else None
-        action = INTENT_CHECK[thread] if thread else "limit_status"
-        amount = Decimal(state.amount) if action == "borrow" and state.amount else None
+        topic = thread.intent if thread.intent in SITUATION_CHECKS else None
+        action = INTENT_CHECK[topic] if topic else "limit_status"
+        amount = Decimal(thread.amount) if action == "borrow" and thread.amount else None
         check = run_check(snapshot, action or "limit_status", amount=amount, at=at, platform=platform,
                           policy=self.policy)
         summary = {
@@ -205,11 +213,22 @@ class Assistant:
         result = _from_check(composed, "appeal_or_human", check, lang, {"amount": _str(amount)})
         return result.model_copy(update={"handoff": True, "handoff_id": handoff_id, "handoff_summary": summary})
 
-    def _policy_answer(self, u: Understanding, lang: str) -> Answer:
+    def _policy_answer(self, u: Understanding, snapshot: Snapshot, platform: Platform | None,
+                       at: datetime | None, lang: str, slots: dict[str, Any]) -> Answer:
+        """The rule from the knowledge base, plus a line on the customer's own account where one
+        of its reasons rests on a retrieved section (the check is kept for the audit; as a policy
+        question the turn reports no reason codes, section 4)."""
         hits = self.retriever.search(u.normalized_text, k=3, lang=lang)
         sections = [CitedSection(doc_id=h.doc_id, section_id=h.section_id, title=h.title, text=h.text) for h in hits]
         composed = self.composer.policy_answer(sections, lang)
-        return Answer(answer=composed.text, intent="policy_question", citations=composed.sections, lang=lang)
+        check = run_check(snapshot, "limit_status", at=at, platform=platform, policy=self.policy)
+        cited = {s.section_id for s in sections}
+        bearing = [r for r in check.reasons if cited & set(r.policy_refs)]
+        text = composed.text
+        if bearing:
+            text += "\n" + self.composer.status_line(bearing, lang)
+        return Answer(answer=text, intent="policy_question", citations=composed.sections, lang=lang,
+                      checks=[check], slots=slots)
 
     @property
     def retriever(self) -> Retriever:
@@ -219,18 +238,19 @@ class Assistant:
 
     # -- persistence -------------------------------------------------------------------------
 
-    def _conversation(self, conversation_id: str | None, account_id: str) -> tuple[str, DialogueState]:
+    def _conversation(self, conversation_id: str | None, account_id: str) -> tuple[str, Thread]:
         if conversation_id is None:
-            return self.store.conversations.start(account_id, self.default_lang), DialogueState()
+            return self.store.conversations.start(account_id, self.default_lang), Thread()
         record = self.store.conversations.get(conversation_id)
         # An unknown id and another account's id look the same to the caller: nothing leaks.
         if record is None or record.account_id != account_id:
             raise UserInputError("conversation_id: no such conversation for this account")
-        return conversation_id, DialogueState.from_dict(record.state)
+        return conversation_id, Thread.from_dict(record.state)
 
-    def _persist(self, conversation_id: str, text: str, result: Answer, state: DialogueState,
+    def _persist(self, conversation_id: str, text: str, result: Answer, thread: Thread,
                  snapshot: Snapshot, record: DecisionRecord | None = None) -> int:
-        """The turn, the new dialogue state and an audit row per check run: one transaction."""
+        """The turn, the thread the next turn inherits, an audit row per check run and the
+        decision record: one transaction."""
         turn = TurnRecord(
             user_text=mask_pii(text),
             intent=result.intent,
@@ -246,42 +266,9 @@ class Assistant:
         handoffs = ([{"id": result.handoff_id, "account_id": snapshot.account_id, "summary": result.handoff_summary}]
                     if result.handoff_id and result.handoff_summary is not None else [])
         return self.store.conversations.add_turn(
-            conversation_id, turn, state=_next_state(result, state).to_dict(),
+            conversation_id, turn, state=thread.to_dict(),
             audits=[_audit_row(snapshot, check, simulated=i > 0) for i, check in enumerate(result.checks)],
             handoffs=handoffs, decision=record)
-
-
-# Threads whose own check a hand-off summarises (anything else: the limit_status check).
-SITUATION_CHECKS = frozenset({"cannot_borrow", "how_much_can_i_borrow", "limit_not_restored",
-                              "limit_reduced_or_closed", "limit_increase"})
-
-# Turns that don't move the thread: a follow-up after them still refers to the turn before.
-THREAD_NEUTRAL = frozenset({"unsafe_request", "greeting", "out_of_scope"})
-
-
-def _next_state(result: Answer, state: DialogueState) -> DialogueState:
-    """What the next turn inherits: the intent and, in a borrowing thread, the amount."""
-    if result.intent in THREAD_NEUTRAL:
-        return DialogueState(last_intent=state.last_intent, amount=state.amount, lang=result.lang)
-    amount = (result.slots.get("amount") or state.amount) if result.intent in BORROW_INTENTS else None
-    return DialogueState(last_intent=result.intent, amount=amount, lang=result.lang)
-
-
-def _resolve_intent(u: Understanding, state: DialogueState) -> str:
-    """The dialogue's reading on top of the classifier's: context decides a few cases."""
-    if u.intent == "unsafe_request":
-        return u.intent
-    if u.mentions_wrong_decision:
-        return "appeal_or_human"  # a customer who says the decision is wrong gets a person
-    simulated = u.repay_amount is not None or u.repay_all_overdue or u.at is not None
-    # "What if I repay first?" / "明天能借吗" opening a conversation ask about this account's
-    # borrowing, not about the rules in general.
-    if simulated and state.last_intent is None and u.intent in OPENER_REREAD:
-        return "cannot_borrow"
-    # "那3000呢？" after "how much can I borrow": a named amount is a draw to check, not a maximum.
-    if u.intent == "how_much_can_i_borrow" and u.amount is not None:
-        return "cannot_borrow"
-    return u.intent
 
 
 def _audit_row(snapshot: Snapshot, check: CheckResult, *, simulated: bool) -> dict[str, Any]:
@@ -317,6 +304,13 @@ def _from_check(composed: Composed, intent: str, check: CheckResult, lang: str, 
                   next_steps=check.step_codes, reasons=composed.reasons, more_reasons=composed.more_reasons,
                   caps=composed.caps, max_amount_now=check.max_amount_now, steps=composed.steps,
                   citations=composed.sections, checks=[check], slots=slots)
+
+
+def _dedupe_sections(sections: list[CitedSection]) -> list[CitedSection]:
+    seen: dict[str, CitedSection] = {}
+    for section in sections:
+        seen.setdefault(section.section_id, section)
+    return list(seen.values())
 
 
 def case_number(conversation_id: str) -> str:

@@ -103,6 +103,7 @@ class PlanView(_Frozen):
 
     data: dict[str, Any]
     sentences: list[str] = Field(default_factory=list)
+    step_phrases: list[str] = Field(default_factory=list)  # one per plan step, for a timeline
 
 
 class Answer(_Frozen):
@@ -164,6 +165,7 @@ class Answer(_Frozen):
             "steps": [s.model_dump() for s in self.steps],
             "sections": [c.model_dump() for c in self.citations],
             "plan_sentences": self.plan.sentences if self.plan is not None else [],
+            "plan_steps": self.plan.step_phrases if self.plan is not None else [],
             "handoff_id": self.handoff_id,
         }))
         return data

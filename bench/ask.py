@@ -50,11 +50,13 @@ def percentile(values: list[float], q: float) -> float:
 
 def in_process(rounds: int) -> dict[str, Any]:
     from assistant.accounts import load_account
-    from assistant.nlu.classifier import default_classifier
+    from assistant.nlu.encoder import encode
+    from assistant.nlu.intent_model import default_model
     from assistant.services import Services
 
     services = Services()
-    default_classifier()
+    default_model()
+    encode(["warm up"])
     services.assistant.retriever  # noqa: B018 -- open (or build) the index before timing
     accounts = {a: load_account(a, services.store) for a, _, _ in QUESTIONS}
     samples: dict[str, list[float]] = {"all": [], "check": [], "knowledge": [], "fixed": []}

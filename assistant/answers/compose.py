@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from assistant.answers.format import display, money, when
 from assistant.answers.reasons import reason_sentence
-from assistant.answers.templates import templates, text
-from assistant.models import CapLine, CitedSection, ReasonLine, StepLine, WhatIf
+from assistant.answers.templates import fill, templates, text
+from assistant.models import CapLine, CitedSection, ClarifyOption, ReasonLine, StepLine, WhatIf
 from tools.catalogue import catalogue
 from tools.policy import Policy
 from tools.result import Cap, CheckResult, Reason
@@ -83,8 +83,12 @@ class Composer:
         more = len(result.reasons) - len(principal)
         if more:
             parts.append(text(lang, "intro.more", count=more))
+        ruled = principal or self._rules_of_the_question(result)
+        parts.extend(self.rule_lines(ruled, lang))
+        if result.action == "borrow" and result.allowed:
+            parts.append(self._allowed_detail(result, snapshot, lang))
         parts.extend(self._steps_and_appeal(principal, steps, lang))
-        composed = self._with_sources(parts, self._sections_for(principal, lang), lang)
+        composed = self._with_sources(parts, self._sections_for(ruled, lang), lang)
         return _with_parts(composed, lines, steps, self.cap_lines(result, lang), more)
 
     def how_much(self, result: CheckResult, lang: str) -> Composed:
@@ -110,6 +114,50 @@ class Composer:
             sections.append(self.book.get("income-verification", lang))
         composed = self._with_sources(parts, _dedupe(sections + self._sections_for(info, lang)), lang)
         return _with_parts(composed, lines, self.step_lines(info, lang), caps, len(result.reasons) - len(info))
+
+    def rule_lines(self, reasons: list[Reason], lang: str) -> list[str]:
+        """The rule behind each reason that has one worth stating beside the customer's figures
+        ("余额立即入账；银行卡2小时内…"), filled from the policy."""
+        rules = templates(lang)["rules"]
+        return [fill(rules[r.code], self._policy_values()) for r in reasons if r.code in rules]
+
+    @staticmethod
+    def _rules_of_the_question(result: CheckResult) -> list[Reason]:
+        """With nothing to report, the answer still states the rules that decide the question
+        (an increase: cool-down and eligibility; the limit: when repayments post)."""
+        codes = {"limit_increase": ("INCREASE_COOLDOWN", "INCREASE_NOT_ELIGIBLE"),
+                 "limit_status": ("REPAYMENT_NOT_POSTED",)}.get(result.action, ())
+        return [Reason(code, "info", {}, list(catalogue().reason(code).policy_refs), []) for code in codes]
+
+    def _policy_values(self) -> dict[str, object]:
+        p = self.policy
+        return {"bank_card_hours": p.repayment_posting.bank_card_hours,
+                "bank_transfer_time": f"{p.repayment_posting.bank_transfer_time:%H:%M}",
+                "cooldown_days": p.limit_increase.cooldown_days,
+                "min_account_age_days": p.limit_increase.min_account_age_days,
+                "reduction_lookback_days": p.limit_increase.reduction_lookback_days,
+                "max_applications": p.applications.max_in_window, "window_hours": p.applications.window_hours,
+                "max_draws_per_day": p.draw.max_draws_per_day,
+                "daily_start": f"{p.maintenance.daily_start:%H:%M}", "daily_end": f"{p.maintenance.daily_end:%H:%M}",
+                "income_amount_above": money(p.income_verification.amount_above),
+                "max_age_days": p.income_verification.max_age_days}
+
+    def _allowed_detail(self, result: CheckResult, snapshot: Snapshot, lang: str) -> str:
+        """Nothing blocks: the figures, what the rules cannot see, and what to do if it fails."""
+        return text(lang, "allowed_detail", available=money(snapshot.limit.available),
+                    max_amount_now=money(result.max_amount_now or 0), min_amount=money(self.policy.draw.min_amount))
+
+    def status_line(self, reasons: list[Reason], lang: str) -> str:
+        """Under a rule answer: the customer's own reasons that rest on the cited rule."""
+        sentences = [self.sentence(r, lang) for r in reasons[:MAX_PRINCIPAL_REASONS]]
+        return text(lang, "status_line") + ("" if lang == "zh" else " ") + " ".join(sentences)
+
+    def clarify_option(self, intent: str, lang: str) -> ClarifyOption:
+        return ClarifyOption(label=text(lang, f"clarify.label.{intent}"), message=text(lang, f"clarify.message.{intent}"))
+
+    def clarify_question(self, options: list[ClarifyOption], lang: str) -> str:
+        sep = "；" if lang == "zh" else "; "
+        return text(lang, "clarify.question") + sep.join(o.label for o in options)
 
     def cap_lines(self, result: CheckResult, lang: str) -> list[CapLine]:
         """The engine's caps (`CheckResult.caps`), each worded."""

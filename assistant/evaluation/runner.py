@@ -151,11 +151,13 @@ def allowed_citations(result: Answer) -> set[str]:
 
 
 def warm_up(services: Services) -> None:
-    """Load the intent classifier and the knowledge index before the clock starts, so the
-    latency figures describe a running service, not its start-up."""
-    from assistant.nlu.classifier import default_classifier
+    """Load the intent model, the sentence encoder and the knowledge index before the clock
+    starts, so the latency figures describe a running service, not its start-up."""
+    from assistant.nlu.encoder import encode
+    from assistant.nlu.intent_model import default_model
 
-    default_classifier()
+    default_model()
+    encode(["warm up"])
     services.assistant.retriever  # noqa: B018 -- builds or opens the index
 
 

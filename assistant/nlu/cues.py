@@ -38,6 +38,8 @@ class Cues:
     follow_up_max_chars: int
     follow_up_max_words: int
     wrong_decision: re.Pattern[str]
+    asks_for_person: re.Pattern[str]
+    asks_for_plan: re.Pattern[str]
     intent_switches: tuple[tuple[str, re.Pattern[str]], ...]
     account_id: re.Pattern[str]
     domain_words: re.Pattern[str]
@@ -59,6 +61,8 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "follow_up_closers",
             "follow_up_elliptical",
             "wrong_decision",
+            "asks_for_person",
+            "asks_for_plan",
             "account_id",
             "domain_words",
         )
@@ -136,6 +140,16 @@ def _is_short(text: str, max_chars: int, max_words: int) -> bool:
 def says_decision_wrong(text: str) -> bool:
     """The user says the automated decision is wrong (the dialogue hands off)."""
     return bool(load_cues().wrong_decision.search(text))
+
+
+def asks_for_person(text: str) -> bool:
+    """An explicit request for a person, an appeal or a human review ("转人工", "I want to appeal")."""
+    return bool(load_cues().asks_for_person.search(text))
+
+
+def asks_for_plan(text: str) -> bool:
+    """The customer asks when, at the earliest, or how they can borrow ("最快什么时候能借")."""
+    return bool(load_cues().asks_for_plan.search(text))
 
 
 def mentions_domain(text: str) -> bool:

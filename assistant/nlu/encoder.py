@@ -41,7 +41,15 @@ def encode(texts: list[str]) -> np.ndarray:
     return np.stack([_encode_one(t) for t in texts])
 
 
-def encode_many(texts: list[str], batch: int = 256) -> np.ndarray:
-    """The same vectors for a training set, in batches (uncached: a one-off)."""
-    rows = [_model().embed_queries(texts[i:i + batch]).astype(np.float32) for i in range(0, len(texts), batch)]
-    return np.concatenate(rows) if rows else np.zeros((0, dimension()), dtype=np.float32)
+def encode_many(texts: list[str], progress: bool = False) -> np.ndarray:
+    """The same vectors for a training set, uncached.
+
+    One text at a time, exactly as a message is embedded when the assistant runs: a padded
+    batch gives slightly different floats, and the artefact must rebuild bit for bit.
+    """
+    rows = []
+    for i, text in enumerate(texts):
+        rows.append(_model().embed_queries([text])[0].astype(np.float32))
+        if progress and i % 1000 == 999:
+            print(f"  {i + 1}/{len(texts)} embedded", flush=True)
+    return np.stack(rows) if rows else np.zeros((0, dimension()), dtype=np.float32)

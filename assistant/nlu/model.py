@@ -34,21 +34,24 @@ SITUATION_INTENTS: frozenset[str] = frozenset(
     }
 )
 
-UnsafeKind = Literal["circumvention", "other_person_data", "prompt_injection", "fake_documents"]
+# The guard's attack families (assistant/safety): circumvention, forged_documents, …
+UnsafeKind = str
 
 
 class Understanding(BaseModel):
-    """Intent and slots of one message (section 4 of the contract).
+    """One message read on its own: the model's intent scores, cues and slots (section 4).
 
-    `lang` is the dominant script of the message; a message with no letters at all (only digits,
-    punctuation or emoji) gets "zh" and `lang_from_text` False, so the dialogue can keep the
-    thread's language instead.
+    The thread (assistant/thread.py) turns this reading into the turn's intent: only it knows
+    the conversation. `lang` is the dominant script of the message; a message with no letters
+    at all (only digits, punctuation or emoji) gets "zh" and `lang_from_text` False, so the
+    dialogue can keep the thread's language instead.
     """
 
     model_config = ConfigDict(frozen=True)
 
-    intent: Intent
+    intent: Intent  # the best reading of the message alone
     confidence: float
+    ranked: tuple[tuple[Intent, float], ...] = ()  # the model's top readings, best first
     lang: Literal["zh", "en"]
     lang_from_text: bool = True
     normalized_text: str
@@ -56,8 +59,14 @@ class Understanding(BaseModel):
     repay_amount: Decimal | None = None
     repay_all_overdue: bool = False
     at: datetime | None = None
+    at_is_past: bool = False  # the time names something that happened ("周四还了"), not a hypothesis
     what_if: bool = False
     is_follow_up: bool = False
-    mentions_wrong_decision: bool = False
+    mentions_wrong_decision: bool = False  # a complaint about the decision: the thread's topic goes on
+    asks_for_person: bool = False  # an explicit request for a person, an appeal or a review
+    other_product: bool = False  # names another product and not this line ("那花呗呢")
+    named_topic: Intent | None = None  # a topic the message names outright ("提额", "最多能借多少")
+    asks_for_plan: bool = False  # "最快什么时候能借", "what do I need to do to borrow 20,000?"
+    greeting_only: bool = False
     unsafe_kind: UnsafeKind | None = None
     account_id_mentioned: str | None = None

@@ -53,6 +53,7 @@ class _Words:
     parts_of_day: dict[str, tuple[int, bool]]
     weekdays: dict[str, int]
     past_markers: tuple[str, ...]
+    past_aspect: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +67,15 @@ def _words() -> _Words:
         },
         weekdays={str(k): int(v) for k, v in raw["weekdays"].items()},
         past_markers=tuple(raw["past_markers"]),
+        past_aspect=tuple(raw.get("past_aspect", ())),
     )
+
+
+def reports_past_event(text: str) -> bool:
+    """The message reports something already done ("昨天还了", "周四用银行转账还了4500")."""
+    lowered = f" {text.lower()} "
+    words = _words()
+    return any(marker in lowered for marker in words.past_markers + words.past_aspect)
 
 
 def find_time(text: str, now: datetime) -> datetime | None:

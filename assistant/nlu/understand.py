@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import cast
@@ -10,24 +11,16 @@ from typing import cast
 from assistant.errors import UserInputError
 from assistant.nlu import cues
 from assistant.nlu.amounts import AmountMention, find_amounts
-from assistant.nlu.classifier import default_classifier
+from assistant.nlu.encoder import encode
+from assistant.nlu.intent_model import default_model
 from assistant.nlu.lang import detect_lang
-from assistant.nlu.model import SITUATION_INTENTS, Intent, Understanding, UnsafeKind
+from assistant.nlu.model import Intent, Understanding, UnsafeKind
 from assistant.nlu.normalize import normalize
-from assistant.nlu.times import SHANGHAI, find_time
+from assistant.nlu.times import SHANGHAI, find_time, reports_past_event
 
 MAX_MESSAGE_CHARS = 2000
-# A follow-up or what-if keeps the previous intent only when it was about the account or the
-# rules: after a greeting or an out-of-scope turn there is no thread to lean on.
-INHERITABLE_INTENTS = SITUATION_INTENTS | {"policy_question"}
-# Confidence reported when the intent is inherited from the previous turn, not predicted.
-INHERITED_CONFIDENCE = 0.8
 RULE_CONFIDENCE = 1.0
-# Refusing a customer's real question is costly: without a rule match, the classifier must be
-# this sure before a message is treated as unsafe; otherwise its runner-up wins.
-UNSAFE_MIN_CONFIDENCE = 0.6
-# Below this, a guess for a message without a single domain word is not trusted: out of scope.
-OFF_DOMAIN_MAX_CONFIDENCE = 0.5
+OFF_DOMAIN_MAX_CONFIDENCE = 0.6
 CARD_NUMBER_FLOOR = Decimal(10) ** 12
 _BORROW_BEFORE = re.compile(
     r"(借|贷|取|要|borrow|draw|take out|take|get|loan of)\s*(个|了|款)?\s*$", re.IGNORECASE
@@ -37,12 +30,15 @@ _LIMIT_BEFORE = re.compile(
 )
 
 
-def understand(text: str, *, now: datetime, previous_intent: str | None = None) -> Understanding:
-    """Classify one message and read its slots.
+def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Understanding:
+    """Read one message on its own: the model's intent scores, the cues and the slots.
 
     `now` anchors relative times ("明天", "in 2 hours"); a naive `now` is Asia/Shanghai time.
-    `previous_intent` is the thread's last intent: a follow-up or what-if without a new intent
-    signal keeps it. Raises UserInputError for an empty or oversized message.
+    `history` holds the conversation's earlier user messages (oldest first): the safety guard
+    reads them too (an escalation across turns, a role set up earlier).
+    What the conversation makes of the reading (a follow-up keeps its topic, a clarified
+    choice, a hand-off) is decided by the thread (assistant/thread.py), not here.
+    Raises UserInputError for an empty or oversized message.
     """
     if not text or not text.strip():
         raise UserInputError("the message is empty")
@@ -54,55 +50,56 @@ def understand(text: str, *, now: datetime, previous_intent: str | None = None) 
     lang, lang_from_text = detect_lang(normalized)
     mentions = find_amounts(normalized)
     what_if = cues.is_what_if(normalized)
-    follow_up = cues.is_follow_up(normalized)
-    unsafe = cues.unsafe_kind(normalized)
-    intent, confidence = _intent(normalized, previous_intent, follow_up or what_if, unsafe)
+    past = not what_if and reports_past_event(normalized)
+    from assistant.safety.guard import default_guard  # the guard reads assistant.nlu's normaliser
+
+    verdict = default_guard().assess(text, history)
+    unsafe = verdict.family or "unsafe" if verdict.unsafe else None
+    ranked = _ranked(normalized, unsafe)
+    intent, confidence = ranked[0]
     repay_amount = next((m.value for m in mentions if m.is_repayment), None) if what_if else None
     return Understanding(
         intent=cast(Intent, intent),
         confidence=round(confidence, 4),
+        ranked=tuple((cast(Intent, i), round(p, 4)) for i, p in ranked[:3]),
         lang=lang,
         lang_from_text=lang_from_text,
         normalized_text=normalized,
         amount=_draw_amount(normalized, mentions),
         repay_amount=repay_amount,
         repay_all_overdue=what_if and cues.assumes_overdue_repaid(normalized),
-        at=find_time(normalized, now),
+        at=None if past else find_time(normalized, now),
+        at_is_past=past,
         what_if=what_if,
-        is_follow_up=follow_up,
+        is_follow_up=cues.is_follow_up(normalized),
         mentions_wrong_decision=cues.says_decision_wrong(normalized),
-        unsafe_kind=cast(UnsafeKind | None, unsafe),
+        asks_for_person=cues.asks_for_person(normalized),
+        asks_for_plan=cues.asks_for_plan(normalized),
+        named_topic=cast(Intent | None, cues.switched_intent(normalized)),
+        other_product=cues.is_other_product(normalized),
+        greeting_only=cues.is_greeting(normalized),
+        unsafe_kind=unsafe,
         account_id_mentioned=cues.account_id(normalized),
     )
 
 
-def _intent(
-    normalized: str, previous: str | None, leans_back: bool, unsafe: str | None
-) -> tuple[str, float]:
-    """Rules first (unsafe, greeting, inheritance, other products), then the classifier."""
+def _ranked(normalized: str, unsafe: str | None) -> list[tuple[str, float]]:
+    """The readings of the message alone, best first: the guard, exact greetings, the model."""
     if unsafe is not None:
-        return "unsafe_request", RULE_CONFIDENCE
+        return [("unsafe_request", RULE_CONFIDENCE)]
     if cues.is_greeting(normalized):
-        return "greeting", RULE_CONFIDENCE
-    if cues.is_other_product(normalized):
-        return "out_of_scope", RULE_CONFIDENCE
-    if leans_back and previous in INHERITABLE_INTENTS:
-        switched = cues.switched_intent(normalized)
-        if switched is None or switched == previous:
-            return str(previous), INHERITED_CONFIDENCE
-        return switched, default_classifier().probability(normalized, switched)
-    return _classify(normalized)
-
-
-def _classify(normalized: str) -> tuple[str, float]:
-    scores = default_classifier().scores(normalized)
-    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        return [("greeting", RULE_CONFIDENCE)]
+    model = default_model()
+    scores = model.scores(normalized, encode([normalized])[0] if model.reads_vectors else None)
+    # Refusing a real question is costly: the model alone never refuses (the guard does).
+    ranked = [(i, p) for i, p in scores.ranked if i != "unsafe_request"]
     best, confidence = ranked[0]
-    if best == "unsafe_request" and confidence < UNSAFE_MIN_CONFIDENCE:
-        best, confidence = ranked[1]
-    if confidence < OFF_DOMAIN_MAX_CONFIDENCE and not cues.mentions_domain(normalized) and not find_amounts(normalized):
-        return "out_of_scope", 1.0 - confidence
-    return best, confidence
+    # The labelled questions are all about credit: an unsure reading of a message with no word of
+    # the domain at all ("今天天气怎么样") is out of scope, whatever the model leans to.
+    in_domain = cues.mentions_domain(normalized) or cues.says_decision_wrong(normalized)
+    if best != "out_of_scope" and confidence < OFF_DOMAIN_MAX_CONFIDENCE and not in_domain:
+        return [("out_of_scope", 1.0 - confidence), *[(i, p) for i, p in ranked if i != "out_of_scope"]]
+    return ranked
 
 
 def _draw_amount(normalized: str, mentions: list[AmountMention]) -> Decimal | None:

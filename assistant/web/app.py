@@ -110,7 +110,7 @@ def warm(services: Services) -> None:
     steps = (
         ("store", lambda: services.store),
         ("assistant", lambda: services.assistant),
-        ("understanding", lambda: understand("你好", now=datetime(2026, 1, 1, tzinfo=SHANGHAI))),
+        ("understanding", lambda: understand("借呗为什么借不了", now=datetime(2026, 1, 1, tzinfo=SHANGHAI))),
         ("knowledge index", lambda: services.assistant.retriever),
     )
     for name, step in steps:

@@ -140,6 +140,7 @@ class ChatResponse(BaseModel):
     steps: list[StepOut]
     sections: list[SectionOut] = Field(description="The cited sections with their text.")
     plan_sentences: list[str]
+    plan_steps: list[str] = Field(description="One phrase per plan step, for a timeline.")
 
 
 class FeedbackResponse(BaseModel):

@@ -1,5 +1,6 @@
-"""Appeals and "you got it wrong" hand the user to a person (CONTRACT.md §4): `handoff` true, a
-hand-off record a human agent can act on, and an answer that says how the appeal works."""
+"""Appeals hand the user to a person (CONTRACT.md §4): `handoff` true, a hand-off record a human
+agent can act on, and an answer that says how the appeal works. A complaint without a request for
+a person ("你们判断错了") is explained first, with a person offered as a choice."""
 
 from __future__ import annotations
 
@@ -8,13 +9,21 @@ import pytest
 APPEALS = [
     ("demo-reduced", "我要申诉", "zh", ["LIMIT_REDUCED"]),
     ("demo-reduced", "转人工", "zh", ["LIMIT_REDUCED"]),
-    ("demo-risk-hold", "你们判断错了，我根本没有异常操作", "zh", ["RISK_REVIEW_HOLD"]),
-    ("demo-reduced", "我的额度被降了，你们判断错了", "zh", ["LIMIT_REDUCED"]),
     ("demo-closed", "我要申诉，为什么关我额度", "zh", ["ACCOUNT_CLOSED", "LIMIT_REDUCED"]),
     ("demo-risk-hold", "I want to appeal this decision", "en", ["RISK_REVIEW_HOLD"]),
     ("demo-risk-hold", "You got it wrong, I want a human", "en", ["RISK_REVIEW_HOLD"]),
     ("demo-frozen", "I want to talk to a real person", "en", ["ACCOUNT_FROZEN"]),
 ]
+
+
+@pytest.mark.parametrize(("account", "question", "codes"), [
+    ("demo-risk-hold", "你们判断错了，我根本没有异常操作", ["RISK_REVIEW_HOLD"]),
+    ("demo-reduced", "我的额度被降了，你们判断错了", ["LIMIT_REDUCED"]),
+])
+def test_a_complaint_is_explained_with_a_person_offered(ask, account, question, codes):
+    result = ask(account, question).result
+    assert result.handoff is False and result.reason_codes == codes
+    assert "转人工" in [option.message for option in result.clarify]
 
 
 @pytest.mark.parametrize(("account", "question", "lang", "codes"), APPEALS,

@@ -1,0 +1,78 @@
+"""Training items: labelled messages of one split, normalised as the assistant reads them.
+
+Sources: the labelled AFQMC sentences and English messages (datasets/intents), the original
+hand-written examples (assistant/nlu/data/intents_train.jsonl, train split only), and
+paraphrase propagation: an unlabelled AFQMC sentence whose label-1 partner is labelled takes
+the partner's label at half weight, when both sides fall in the same split (so nothing crosses
+into dev or test).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from assistant.nlu.normalize import normalize
+from assistant.nlu.training.splits import ROOT, Split, load_labelled, split_of
+
+SEED_FILE = ROOT / "assistant" / "nlu" / "data" / "intents_train.jsonl"
+AFQMC = ROOT.parent / "shared" / "datasets" / "afqmc" / "train.csv"
+PARAPHRASE_WEIGHT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingItem:
+    text: str  # normalised
+    intent: str
+    lang: str
+    weight: float = 1.0
+    original: str = ""
+
+
+@cache
+def _normalized(text: str) -> str:
+    return normalize(text)
+
+
+def labelled_items(split: Split) -> list[TrainingItem]:
+    """The hand-labelled messages of `split`, normalised, in a stable order."""
+    items = [TrainingItem(_normalized(i.text), i.intent, i.lang, 1.0, i.text)
+             for i in load_labelled() if split_of(i.text) == split]
+    return sorted(items, key=lambda i: (i.original, i.intent))
+
+
+def seed_items(split: Split) -> list[TrainingItem]:
+    rows = [json.loads(line) for line in SEED_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [TrainingItem(_normalized(r["text"]), r["intent"], r.get("lang") or "zh", 1.0, r["text"])
+             for r in rows if split_of(r["text"]) == split]
+    return sorted(items, key=lambda i: (i.original, i.intent))
+
+
+def paraphrase_pairs() -> list[tuple[str, str]]:
+    """AFQMC label-1 pairs (same meaning), as given."""
+    if not AFQMC.exists():
+        return []
+    with AFQMC.open(encoding="utf-8") as handle:
+        return [(r["sentence1"].strip(), r["sentence2"].strip()) for r in csv.DictReader(handle) if r["label"] == "1"]
+
+
+def propagated_items(split: Split) -> list[TrainingItem]:
+    labels = {i.text: (i.intent, i.lang) for i in load_labelled()}
+    found: dict[str, tuple[str, str]] = {}
+    for a, b in paraphrase_pairs():
+        for known, other in ((a, b), (b, a)):
+            if known in labels and other not in labels and split_of(known) == split == split_of(other):
+                found.setdefault(other, labels[known])
+    return [TrainingItem(_normalized(t), intent, lang, PARAPHRASE_WEIGHT, t)
+            for t, (intent, lang) in sorted(found.items())]
+
+
+def training_items(split: Split, *, seeds: bool = True, paraphrases: bool = True) -> list[TrainingItem]:
+    items = labelled_items(split)
+    if seeds:
+        items += seed_items(split)
+    if paraphrases:
+        items += propagated_items(split)
+    return items

@@ -1,0 +1,176 @@
+"""The conversation's thread: what a turn means given the turns before it, decided here only.
+
+`understand()` reads a message on its own; `next_turn()` turns that reading into the turn's
+intent and amount, and the thread the next turn inherits. Each transition has a name (in the
+turn's slots, for audit and tests):
+
+| transition   | when                                                            | intent                    |
+|--------------|-----------------------------------------------------------------|---------------------------|
+| `refuse`     | the guard says unsafe                                           | unsafe_request (thread kept) |
+| `greet`      | the whole message is a greeting                                 | greeting (thread kept)    |
+| `choose`     | the message is a clarifying choice offered on the last turn     | that choice's intent      |
+| `hand_off`   | an explicit request for a person / appeal / review, or a sure   | appeal_or_human (thread kept) |
+|              | reading of one that is not a complaint                          |                           |
+| `follow_up`  | a short follow-up, a what-if or a complaint, inside a thread,   | the thread's intent       |
+|              | and the model does not confidently name another topic           |                           |
+| `open_what_if` | a what-if or time question opening a conversation              | cannot_borrow             |
+| `new_topic`  | anything else                                                   | the model's best reading  |
+
+A complaint or "why" after an answer ("凭什么啊，我一直按时还的", "kept trying, same error") is a
+follow-up: the customer gets the thread's explanation, not a hand-off. Greetings, refusals and
+out-of-scope turns do not move the thread. A new topic resets the amount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from assistant.nlu.model import SITUATION_INTENTS, Understanding
+
+BORROW_INTENTS = frozenset({"cannot_borrow", "how_much_can_i_borrow"})
+# A thread the next turn can lean on: the account's situation or the rules.
+THREAD_INTENTS = (SITUATION_INTENTS - {"appeal_or_human"}) | {"policy_question"}
+NEUTRAL_INTENTS = frozenset({"unsafe_request", "greeting", "out_of_scope"})
+RECENT_MESSAGES = 4  # what the safety guard reads of the conversation besides the new message
+# The model must be this sure a message asks for a person before it is handed off unasked.
+HANDOFF_CONFIDENCE = 0.6
+# Below this the reading is uncertain: the runner-up is offered as a clarifying choice when it
+# is close (within CLARIFY_MARGIN) and also in scope.
+CLARIFY_BELOW = 0.6
+CLARIFY_MARGIN = 0.35
+IN_SCOPE = THREAD_INTENTS | {"appeal_or_human"}
+# Intents an opening what-if ("如果我先还1200呢？") may be read as although it asks about borrowing.
+OPENER_REREAD = frozenset({"policy_question", "limit_not_restored", "out_of_scope"})
+SITUATION_INTENTS = SITUATION_INTENTS - {"appeal_or_human"}
+# Readings of "when at the earliest / what must I do to borrow" that are really the borrow check.
+PLAN_QUESTION_READINGS = frozenset({"policy_question", "how_much_can_i_borrow", "limit_not_restored", "out_of_scope"})
+
+
+@dataclass(frozen=True)
+class Thread:
+    """What the next turn inherits; stored with the conversation as a small dict."""
+
+    intent: str | None = None
+    amount: str | None = None
+    lang: str | None = None
+    offered: tuple[tuple[str, str], ...] = ()  # (message, intent) of the choices just offered
+    recent: tuple[str, ...] = ()  # the last user messages (PII masked), for the safety guard
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Thread:
+        intent = data.get("intent", data.get("last_intent"))
+        return cls(intent=intent, amount=data.get("amount"), lang=data.get("lang"),
+                   offered=tuple((str(m), str(i)) for m, i in data.get("offered", [])),
+                   recent=tuple(str(t) for t in data.get("recent", [])))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"intent": self.intent, "amount": self.amount, "lang": self.lang,
+                "offered": [list(pair) for pair in self.offered], "recent": list(self.recent)}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The turn's intent and amount, how it was reached, and readings to offer as choices."""
+
+    intent: str
+    amount: Decimal | None
+    transition: str
+    alternatives: tuple[str, ...] = field(default=())
+
+
+def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
+    """The one place a turn's intent is decided (see the table in the module docstring)."""
+    if reading.intent == "unsafe_request":
+        return Decision("unsafe_request", None, "refuse")
+    if reading.greeting_only:
+        return Decision("greeting", None, "greet")
+    chosen = dict(thread.offered).get(text.strip())
+    if chosen is not None:
+        return Decision(chosen, _amount(reading, chosen, thread), "choose")
+    if reading.asks_for_person:
+        return Decision("appeal_or_human", None, "hand_off")
+    if _leans_back(reading) and thread.intent in THREAD_INTENTS:
+        switched = _switched_topic(reading, thread.intent)
+        if switched is None and thread.intent == "how_much_can_i_borrow" and reading.amount is not None:
+            switched = "cannot_borrow"  # "那3000呢？" after "how much": a named amount is a draw to check
+        if switched is None:
+            return Decision(thread.intent, _amount(reading, thread.intent, thread), "follow_up")
+        return Decision(switched, _amount(reading, switched, thread), "new_topic")
+    intent = reading.intent
+    if intent == "appeal_or_human":
+        if reading.confidence >= HANDOFF_CONFIDENCE and not reading.mentions_wrong_decision:
+            return Decision("appeal_or_human", None, "hand_off")
+        # A complaint or an unsure reading: explain the situation, and offer a person.
+        intent = next((i for i, _ in reading.ranked[1:] if i != "appeal_or_human"), "out_of_scope")
+    # An assumed repayment or a later time (not a bare "if": "Can I borrow if I am overdue?" is a rule).
+    assumed = reading.repay_amount is not None or reading.repay_all_overdue or reading.at is not None
+    if assumed and thread.intent is None and intent in OPENER_REREAD:
+        return Decision("cannot_borrow", reading.amount, "open_what_if")
+    if reading.other_product and intent in SITUATION_INTENTS:
+        # "花呗额度怎么提升": the question is about the product it names; our line's reading is
+        # offered as a choice ("我在别的银行信用卡上欠了不少，这是不是借不出来的原因").
+        return Decision("out_of_scope", None, "new_topic", (intent,))
+    if intent == "how_much_can_i_borrow" and reading.amount is not None:
+        intent = "cannot_borrow"  # "能借5000吗": a named amount is a draw to check, not a maximum
+    if reading.asks_for_plan and intent in PLAN_QUESTION_READINGS:
+        intent = "cannot_borrow"  # "最快什么时候能借5000": the borrow check, answered plan first
+    alternatives = _alternatives(reading, intent)
+    if reading.mentions_wrong_decision and "appeal_or_human" not in alternatives:
+        alternatives = (*alternatives[:1], "appeal_or_human")  # a complaint: explain, and offer a person
+    return Decision(intent, _amount(reading, intent, thread), "new_topic", alternatives)
+
+
+def after(decision: Decision, thread: Thread, lang: str, offered: tuple[tuple[str, str], ...] = (),
+          message: str | None = None) -> Thread:
+    """The thread the next turn inherits (`message`: this turn's text, masked, for the guard)."""
+    # A refused message is answered already: it must not make the next, innocent one look unsafe.
+    keep = message is not None and decision.intent != "unsafe_request"
+    recent = (*thread.recent, message)[-RECENT_MESSAGES:] if keep else thread.recent
+    if decision.intent in NEUTRAL_INTENTS or decision.intent == "appeal_or_human":
+        return replace(thread, lang=lang, offered=offered, recent=recent)
+    amount = str(decision.amount) if decision.intent in BORROW_INTENTS and decision.amount is not None else None
+    if decision.intent in BORROW_INTENTS and amount is None and thread.intent in BORROW_INTENTS:
+        amount = thread.amount
+    return Thread(intent=decision.intent, amount=amount, lang=lang, offered=offered, recent=recent)
+
+
+def _leans_back(reading: Understanding) -> bool:
+    """A short follow-up, a what-if, an assumed later time or repayment, or a complaint."""
+    assumed = reading.at is not None or reading.repay_amount is not None or reading.repay_all_overdue
+    return reading.is_follow_up or reading.what_if or assumed or reading.mentions_wrong_decision
+
+
+def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
+    """The other topic a follow-up names ("那提额呢", "那花呗呢"), or None to stay in the thread.
+
+    Short follow-ups carry few words, so the model's reading of them alone ("when can I try
+    again?" → a borrow question) must not pull the customer out of their topic: only a topic
+    the message names, or another product ("那花呗呢"), switches.
+    """
+    named = reading.named_topic
+    if named is not None and named != thread_intent:
+        return named
+    if reading.other_product:
+        return "out_of_scope"
+    return None
+
+
+def _amount(reading: Understanding, intent: str, thread: Thread) -> Decimal | None:
+    """The amount asked now, else (a follow-up in a borrowing thread) the last one."""
+    if intent == "how_much_can_i_borrow":
+        return None
+    if reading.amount is not None:
+        return reading.amount
+    if intent in BORROW_INTENTS and thread.intent in BORROW_INTENTS and thread.amount:
+        return Decimal(thread.amount)
+    return None
+
+
+def _alternatives(reading: Understanding, intent: str) -> tuple[str, ...]:
+    """Close in-scope readings worth offering beside `intent`, when the reading is uncertain."""
+    if reading.confidence >= CLARIFY_BELOW or intent not in IN_SCOPE | {"out_of_scope"}:
+        return ()
+    return tuple(other for other, p in reading.ranked[1:3]
+                 if other != intent and other in IN_SCOPE and reading.confidence - p <= CLARIFY_MARGIN)

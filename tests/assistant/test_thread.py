@@ -1,0 +1,110 @@
+"""The thread's state machine: one test per transition of assistant/thread.py, on hand-made readings
+(the model is tested on data elsewhere; here only what the conversation makes of a reading)."""
+
+from decimal import Decimal
+from typing import Any
+
+from assistant.nlu.model import Understanding
+from assistant.thread import Decision, Thread, after, next_turn
+
+BORROW_THREAD = Thread(intent="cannot_borrow", amount="5000", lang="zh")
+
+
+def reading(intent: str = "cannot_borrow", confidence: float = 0.9, **fields: Any) -> Understanding:
+    ranked = fields.pop("ranked", ((intent, confidence), ("policy_question", 1 - confidence)))
+    return Understanding(intent=intent, confidence=confidence, ranked=ranked, lang="zh",  # type: ignore[arg-type]
+                         normalized_text="x", **fields)
+
+
+def test_refuse_keeps_the_thread() -> None:
+    decision = next_turn(reading("unsafe_request", 1.0), BORROW_THREAD, "x")
+    assert (decision.intent, decision.transition) == ("unsafe_request", "refuse")
+    assert after(decision, BORROW_THREAD, "zh").intent == "cannot_borrow"
+
+
+def test_greet_keeps_the_thread() -> None:
+    decision = next_turn(reading("greeting", 1.0, greeting_only=True), BORROW_THREAD, "谢谢")
+    assert (decision.intent, decision.transition) == ("greeting", "greet")
+    assert after(decision, BORROW_THREAD, "zh") == BORROW_THREAD
+
+
+def test_choose_takes_the_offered_choice_whatever_the_model_reads() -> None:
+    thread = Thread(intent="policy_question", offered=(("我现在为什么借不了款？", "cannot_borrow"),))
+    decision = next_turn(reading("how_much_can_i_borrow", 0.5), thread, " 我现在为什么借不了款？ ")
+    assert (decision.intent, decision.transition) == ("cannot_borrow", "choose")
+
+
+def test_hand_off_only_on_an_explicit_request() -> None:
+    decision = next_turn(reading("cannot_borrow", asks_for_person=True), BORROW_THREAD, "转人工")
+    assert (decision.intent, decision.transition) == ("appeal_or_human", "hand_off")
+    assert after(decision, BORROW_THREAD, "zh").intent == "cannot_borrow"  # the summary's thread stays
+
+
+def test_a_complaint_after_an_answer_explains_the_thread_instead_of_handing_off() -> None:
+    complaint = reading("appeal_or_human", 0.55, mentions_wrong_decision=True,
+                        ranked=(("appeal_or_human", 0.55), ("limit_reduced_or_closed", 0.4)))
+    thread = Thread(intent="limit_reduced_or_closed")
+    decision = next_turn(complaint, thread, "凭什么啊，我一直按时还的")
+    assert (decision.intent, decision.transition) == ("limit_reduced_or_closed", "follow_up")
+
+
+def test_follow_up_keeps_the_threads_amount_and_a_new_amount_replaces_it() -> None:
+    kept = next_turn(reading("policy_question", 0.5, is_follow_up=True), BORROW_THREAD, "为什么")
+    assert (kept.intent, kept.amount, kept.transition) == ("cannot_borrow", Decimal("5000"), "follow_up")
+    replaced = next_turn(reading("cannot_borrow", 0.5, is_follow_up=True, amount=Decimal(3000)), BORROW_THREAD, "那3000呢")
+    assert replaced.amount == Decimal(3000)
+
+
+def test_a_follow_up_that_names_another_topic_leaves_the_thread() -> None:
+    named = reading("limit_increase", 0.6, is_follow_up=True, named_topic="limit_increase")
+    decision = next_turn(named, BORROW_THREAD, "那提额呢")
+    assert (decision.intent, decision.transition) == ("limit_increase", "new_topic")
+    assert decision.amount is None
+    other_product = next_turn(reading("out_of_scope", 0.95, is_follow_up=True, other_product=True), BORROW_THREAD,
+                              "那花呗呢")
+    assert other_product.intent == "out_of_scope"
+
+
+def test_the_models_reading_of_a_short_follow_up_alone_does_not_leave_the_thread() -> None:
+    thread = Thread(intent="limit_increase")
+    decision = next_turn(reading("cannot_borrow", 0.95, is_follow_up=True), thread, "when can I try again?")
+    assert (decision.intent, decision.transition) == ("limit_increase", "follow_up")
+
+
+def test_open_what_if_is_a_borrow_question() -> None:
+    decision = next_turn(reading("policy_question", 0.7, what_if=True, repay_amount=Decimal(1200)), Thread(),
+                         "如果我先还了1200呢")
+    assert (decision.intent, decision.transition) == ("cannot_borrow", "open_what_if")
+    rule = next_turn(reading("policy_question", 0.9, what_if=True), Thread(), "Can I borrow if I am overdue?")
+    assert rule.intent == "policy_question"
+
+
+def test_another_product_named_alone_is_out_of_scope_with_our_reading_offered() -> None:
+    decision = next_turn(reading("limit_increase", 0.75, other_product=True), Thread(), "花呗额度怎么提升")
+    assert (decision.intent, decision.alternatives) == ("out_of_scope", ("limit_increase",))
+
+
+def test_new_topic_resets_the_amount() -> None:
+    decision = next_turn(reading("limit_not_restored", 0.9), BORROW_THREAD, "还款了额度怎么没恢复")
+    assert (decision.intent, decision.amount, decision.transition) == ("limit_not_restored", None, "new_topic")
+    assert after(decision, BORROW_THREAD, "zh").amount is None
+
+
+def test_a_plan_question_is_the_borrow_check_with_its_amount() -> None:
+    decision = next_turn(reading("policy_question", 0.8, asks_for_plan=True, amount=Decimal(5000)), Thread(),
+                         "最快什么时候能借5000")
+    assert (decision.intent, decision.amount) == ("cannot_borrow", Decimal(5000))
+
+
+def test_an_uncertain_reading_offers_the_close_other_one() -> None:
+    torn = reading("policy_question", 0.5, ranked=(("policy_question", 0.5), ("limit_not_restored", 0.42)))
+    decision = next_turn(torn, Thread(), "银行卡还的款一般多久能让额度回来")
+    assert decision == Decision("policy_question", None, "new_topic", ("limit_not_restored",))
+    sure = next_turn(reading("policy_question", 0.9), Thread(), "单笔最少借多少")
+    assert sure.alternatives == ()
+
+
+def test_the_thread_survives_a_round_trip_through_the_store() -> None:
+    thread = Thread(intent="cannot_borrow", amount="5000", lang="en", offered=(("Why?", "cannot_borrow"),))
+    assert Thread.from_dict(thread.to_dict()) == thread
+    assert Thread.from_dict({"last_intent": "limit_increase"}).intent == "limit_increase"  # stored before 2026-12
