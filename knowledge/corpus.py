@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from knowledge.errors import ConfigError, CorpusError
 from tools.policy import Policy, render_placeholders
+from tools.yamlfile import load_yaml
 
 REQUIRED_FRONT_MATTER = ("doc_id", "title", "lang", "policy_version", "updated")
 LANGS = ("zh", "en")
@@ -77,7 +78,7 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, object], list[
     except StopIteration:
         raise _error(path, 1, "front matter is not closed by a '---' line") from None
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = load_yaml("\n".join(lines[1:end])) or {}
     except yaml.YAMLError as exc:
         raise _error(path, 2, f"front matter is not valid YAML ({exc})") from None
     if not isinstance(meta, dict):

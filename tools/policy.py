@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tools.errors import ConfigError
+from tools.yamlfile import SafeLoader
 
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parent / "policy" / "default-2026.11.yaml"
 
@@ -154,7 +155,7 @@ def render_placeholders(text: str, policy: Policy) -> str:
 def _yaml_decimal_loader() -> type[yaml.SafeLoader]:
     """A YAML loader that reads floats as Decimal, so 0.70 stays exactly 0.70."""
 
-    class DecimalLoader(yaml.SafeLoader):
+    class DecimalLoader(SafeLoader):  # type: ignore[misc,valid-type]
         pass
 
     def construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:

@@ -10,8 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
+
+from tools.yamlfile import load_yaml
 
 HERE = Path(__file__).resolve().parent
 Severity = Literal["blocking", "limiting", "info"]
@@ -75,8 +76,8 @@ class Catalogue(_Frozen):
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     """Load and cross-check the catalogues; a broken catalogue is a bug caught at start-up."""
-    raw = yaml.safe_load((HERE / "reasons.yaml").read_text(encoding="utf-8"))
-    sections_raw = yaml.safe_load((HERE / "sections.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml((HERE / "reasons.yaml").read_text(encoding="utf-8"))
+    sections_raw = load_yaml((HERE / "sections.yaml").read_text(encoding="utf-8"))
     reasons = {
         code: ReasonSpec(code=code, priority=i, **{k: v for k, v in spec.items()})
         for i, (code, spec) in enumerate(raw["reasons"].items())
