@@ -4,8 +4,9 @@ Starts `uvicorn app:build_app --factory --workers N` on a free 127.0.0.1 port wi
 directory (demo mode, no LLM), waits for /healthz, sends a warm-up, then `--requests` chats from
 `--concurrency` concurrent clients (httpx.AsyncClient), cycling over demo accounts and
 check-backed questions (each request a new conversation). Prints answers/s, p50/p95/p99 and the
-server's resident memory (parent + workers). Target on a 2-core machine: ≥ 100 answers/s,
-p95 ≤ 150 ms.
+server's resident memory (parent + workers). Target on a 2-core machine: ≥ 300 answers/s at
+p95 ≤ 50 ms (issue 15). On a shared machine the server's CPU per answer is the steady figure:
+2 cores / (server + load-client CPU per answer) is the throughput the cores allow when idle.
 
     python bench/api.py [--workers 2] [--concurrency 16] [--requests 2000] [--stream]
 """
@@ -150,13 +151,15 @@ async def main(args: argparse.Namespace) -> None:
     ms = [1000 * x for x in latencies]
     print(f"/api/chat{' (SSE)' if args.stream else ''}: {args.requests} answers, {args.workers} workers, "
           f"concurrency {args.concurrency}, {os.cpu_count()} CPUs")
-    print(f"  throughput   {args.requests / wall:7.1f} answers/s   (target >= 100)")
+    print(f"  throughput   {args.requests / wall:7.1f} answers/s   (target >= 300)")
     print(f"  latency p50  {percentile(ms, 0.50):7.1f} ms")
-    print(f"  latency p95  {percentile(ms, 0.95):7.1f} ms          (target <= 150)")
+    print(f"  latency p95  {percentile(ms, 0.95):7.1f} ms          (target <= 50)")
     print(f"  latency p99  {percentile(ms, 0.99):7.1f} ms   mean {statistics.fmean(ms):.1f} ms")
-    cpu_ms = 1000 * cpu_used / args.requests
-    print(f"  server CPU   {cpu_ms:7.1f} ms per answer → at most {1000 * (os.cpu_count() or 1) / cpu_ms:.0f} answers/s "
-          f"on {os.cpu_count()} idle cores; load client CPU {1000 * client_used / args.requests:.1f} ms per answer")
+    cpu_ms, client_ms = 1000 * cpu_used / args.requests, 1000 * client_used / args.requests
+    cores = os.cpu_count() or 1
+    print(f"  server CPU   {cpu_ms:7.1f} ms per answer → at most {1000 * cores / cpu_ms:.0f} answers/s "
+          f"on {cores} idle cores; load client CPU {client_ms:.1f} ms per answer "
+          f"(both on these cores: at most {1000 * cores / (cpu_ms + client_ms):.0f} answers/s)")
     print(f"  machine      load average {os.getloadavg()[0]:.1f} at the end (other processes share the cores)")
     print(f"  server RSS   {rss_before:7.1f} MB after warm-up, {rss_after:.1f} MB after the run (parent + workers)")
 
