@@ -37,6 +37,9 @@ _DECISION_COLUMNS = tuple(c.key for c in Decision.__table__.columns if c.autoinc
 _TOUCH = (update(Conversation).where(Conversation.id == bindparam("conversation_id"))
           .values(updated_at=bindparam("updated_at")))
 _TOUCH_WITH_STATE = _TOUCH.values(state=bindparam("state", type_=Conversation.__table__.c.state.type))
+_READ = (select(Conversation.id, Conversation.account_id, Conversation.lang, Conversation.state,
+                Conversation.created_at, Conversation.updated_at)
+         .where(Conversation.id == bindparam("conversation_id")))
 _LAST_SEQ = select(func.max(Turn.seq)).where(Turn.conversation_id == bindparam("conversation_id"))
 
 
@@ -94,8 +97,8 @@ class ConversationRepository:
             return ConversationRecord(id=conversation_id, account_id=pending.account_id, lang=pending.lang,
                                       state={}, created_at=pending.created_at, updated_at=pending.created_at)
         with transaction(self._sessions) as session:
-            row = session.get(Conversation, conversation_id)
-            return ConversationRecord.model_validate(row, from_attributes=True) if row else None
+            row = session.connection().execute(_READ, {"conversation_id": conversation_id}).first()
+            return ConversationRecord.model_validate(row._mapping) if row else None
 
     def add_turn(
         self,
