@@ -30,4 +30,6 @@ def refusal_text(family: str | None, lang: str, product: str) -> str:
     """The refusal for an attack of `family` (None or unknown: the default), in `lang` (zh/en)."""
     templates = load_refusals(lang if lang in LANGS else "zh")
     template = templates.get(family or "default", templates["default"])
-    return template.replace("{product}", product)
+    opener = templates.get("opener", "")
+    gap = " " if opener and lang == "en" else ""
+    return opener + gap + template.replace("{product}", product)
