@@ -36,6 +36,8 @@ NEUTRAL_INTENTS = frozenset({"unsafe_request", "greeting", "out_of_scope"})
 RECENT_MESSAGES = 4  # what the safety guard reads of the conversation besides the new message
 # The model must be this sure a message asks for a person before it is handed off unasked.
 HANDOFF_CONFIDENCE = 0.6
+# A complaint about "the decision" that names no topic is most often about a cut or a freeze.
+COMPLAINT_DEFAULT = "limit_reduced_or_closed"
 # Below this the reading is uncertain: the runner-up is offered as a clarifying choice when it
 # is close (within CLARIFY_MARGIN) and also in scope.
 CLARIFY_BELOW = 0.6
@@ -102,8 +104,8 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
     if intent == "appeal_or_human":
         if reading.confidence >= HANDOFF_CONFIDENCE and not reading.mentions_wrong_decision:
             return Decision("appeal_or_human", None, "hand_off")
-        # A complaint or an unsure reading: explain the situation, and offer a person.
-        intent = next((i for i, _ in reading.ranked[1:] if i != "appeal_or_human"), "out_of_scope")
+        # A complaint or an unsure reading: explain the account's situation, and offer a person.
+        intent = next((i for i, _ in reading.ranked[1:] if i in SITUATION_INTENTS), COMPLAINT_DEFAULT)
     # An assumed repayment or a later time (not a bare "if": "Can I borrow if I am overdue?" is a rule).
     assumed = reading.repay_amount is not None or reading.repay_all_overdue or reading.at is not None
     if assumed and thread.intent is None and intent in OPENER_REREAD:
