@@ -116,6 +116,8 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         return Decision("out_of_scope", None, "new_topic", (intent,))
     if intent == "how_much_can_i_borrow" and reading.amount is not None:
         intent = "cannot_borrow"  # "能借5000吗": a named amount is a draw to check, not a maximum
+    if reading.asks_to_draw and intent in ("out_of_scope", "policy_question") and not reading.off_topic:
+        intent = "cannot_borrow"  # "我想借5000，可以吗": a draw of a named amount (labelling guide rule 6)
     if reading.asks_for_plan and intent in PLAN_QUESTION_READINGS:
         intent = "cannot_borrow"  # "最快什么时候能借5000": the borrow check, answered plan first
     alternatives = _alternatives(reading, intent)
@@ -139,9 +141,13 @@ def after(decision: Decision, thread: Thread, lang: str, offered: tuple[tuple[st
 
 
 def _leans_back(reading: Understanding) -> bool:
-    """A short follow-up, a what-if, an assumed later time or repayment, or a complaint."""
+    """A short follow-up, a what-if, an assumed later time or repayment, a complaint, or a
+    message the model reads as off the line's topics although it names nothing off-topic
+    ("差一块钱都不行？", "this is so annoying, I've done it like 5 times"): inside a thread such a
+    message is about the thread."""
     assumed = reading.at is not None or reading.repay_amount is not None or reading.repay_all_overdue
-    return reading.is_follow_up or reading.what_if or assumed or reading.mentions_wrong_decision
+    stray = reading.intent == "out_of_scope" and not (reading.other_product or reading.off_topic)
+    return reading.is_follow_up or reading.what_if or assumed or reading.mentions_wrong_decision or stray
 
 
 def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:

@@ -77,6 +77,8 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         asks_for_plan=cues.asks_for_plan(normalized),
         named_topic=cast(Intent | None, cues.switched_intent(normalized)),
         other_product=cues.is_other_product(normalized),
+        off_topic=cues.is_off_topic_for_product(normalized),
+        asks_to_draw=_asks_to_draw(normalized, mentions),
         greeting_only=cues.is_greeting(normalized),
         unsafe_kind=unsafe,
         account_id_mentioned=cues.account_id(normalized),
@@ -100,6 +102,11 @@ def _ranked(normalized: str, unsafe: str | None) -> list[tuple[str, float]]:
     if best != "out_of_scope" and confidence < OFF_DOMAIN_MAX_CONFIDENCE and not in_domain:
         return [("out_of_scope", 1.0 - confidence), *[(i, p) for i, p in ranked if i != "out_of_scope"]]
     return ranked
+
+
+def _asks_to_draw(normalized: str, mentions: list[AmountMention]) -> bool:
+    return any(not m.is_repayment and _BORROW_BEFORE.search(normalized[max(0, m.start - 6):m.start])
+               for m in mentions)
 
 
 def _draw_amount(normalized: str, mentions: list[AmountMention]) -> Decimal | None:

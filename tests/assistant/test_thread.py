@@ -108,3 +108,16 @@ def test_the_thread_survives_a_round_trip_through_the_store() -> None:
     thread = Thread(intent="cannot_borrow", amount="5000", lang="en", offered=(("Why?", "cannot_borrow"),))
     assert Thread.from_dict(thread.to_dict()) == thread
     assert Thread.from_dict({"last_intent": "limit_increase"}).intent == "limit_increase"  # stored before 2026-12
+
+
+def test_a_stray_out_of_scope_reading_inside_a_thread_stays_in_it() -> None:
+    stray = next_turn(reading("out_of_scope", 0.8), BORROW_THREAD, "差一块钱都不行？")
+    assert (stray.intent, stray.transition) == ("cannot_borrow", "follow_up")
+    off_topic = next_turn(reading("out_of_scope", 0.8, off_topic=True), BORROW_THREAD, "利息怎么算")
+    assert off_topic.intent == "out_of_scope"
+
+
+def test_a_named_draw_is_the_borrow_check() -> None:
+    decision = next_turn(reading("out_of_scope", 0.7, asks_to_draw=True, amount=Decimal(5000)), Thread(),
+                         "我想借5000，可以吗")
+    assert (decision.intent, decision.amount) == ("cannot_borrow", Decimal(5000))
