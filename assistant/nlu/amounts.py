@@ -171,6 +171,9 @@ def _tidy(value: Decimal) -> Decimal:
 
 
 def _followed_by_non_money(text: str, end: int, vocab: _Vocab) -> bool:
+    # "2026-11-20" is a date, but in "borrow 6,500 - declined again" the dash is punctuation.
+    if re.match(r"-\d", text[end:]):
+        return True
     rest = text[end:].lstrip(" ").lower()
     return any(rest.startswith(s) for s in vocab.non_money)
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from assistant.nlu import understand
+from assistant.nlu.amounts import find_amounts
 from tests.helpers.nlu import NOW
 
 
@@ -103,3 +104,8 @@ def test_repay_all_overdue(text: str) -> None:
 def test_a_statement_of_repaying_overdue_is_not_simulated() -> None:
     u = understand("我已经把逾期的还了，为什么还借不了", now=NOW)
     assert not u.repay_all_overdue and not u.what_if
+
+
+def test_a_dash_after_an_amount_is_punctuation_unless_a_date_follows() -> None:
+    assert [m.value for m in find_amounts("I tried to borrow 6,500 - declined again")] == [6500]
+    assert [m.value for m in find_amounts("2026-11-20借5000")] == [5000]
