@@ -37,7 +37,13 @@ log = logging.getLogger("limit_assistant.evaluation")
 INTENT_SECTIONS: dict[str, frozenset[str]] = {
     "how_much_can_i_borrow": frozenset({"available-limit", "draw-maximum", "income-verification", "funding-quota"}),
     "appeal_or_human": frozenset({"appeal-and-human-review"}),
+    # With nothing to report, a situation answer still states (and cites) the rule that decides it.
+    "limit_increase": frozenset({"increase-cooldown", "increase-eligibility"}),
+    "limit_not_restored": frozenset({"repayment-posting"}),
+    "limit_reduced_or_closed": frozenset({"repayment-posting"}),
 }
+# A borrow answer that is not allowed carries the recourse plan and cites how it is worked out.
+PLAN_SECTION = "recourse-plan"
 
 
 @dataclass
@@ -147,6 +153,8 @@ def allowed_citations(result: Answer) -> set[str]:
     allowed = {ref for check in result.checks for reason in check.reasons for ref in reason.policy_refs}
     if INTENT_CHECK.get(result.intent) is None:
         allowed |= {s.section_id for s in result.citations}
+    if result.plan is not None:
+        allowed.add(PLAN_SECTION)
     return allowed | INTENT_SECTIONS.get(result.intent, frozenset())
 
 
