@@ -12,8 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from assistant.models import Intent, Lang
 from assistant.web.limits import MAX_MESSAGE_CHARS
-from tools.catalogue import Action, Severity
-from tools.result import CapKind
+from tools.result import Action, CapKind, Severity  # the contract's literal types (no texts)
 
 AccountId = Field(default=None, min_length=1, max_length=128,
                   description="An account in the account store (demo mode: a demo account).")

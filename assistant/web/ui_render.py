@@ -23,7 +23,6 @@ from typing import Any
 import yaml
 
 from assistant.answers.format import money, when
-from tools.catalogue import catalogue
 
 TEXTS_FILE = Path(__file__).resolve().parent / "ui_texts.yaml"
 _LIST_MARKER = re.compile(r"^\s*(?:\d+[.、．)）]|[-•*·])\s*")
@@ -280,7 +279,12 @@ def plan_timeline(plan: dict[str, Any], parts: dict[str, Any], lang: str) -> lis
     t = _Labels(lang)
     now: list[str] = []
     later: dict[str, list[str]] = {}
-    for step in plan.get("steps") or []:
+    phrases = parts.get("plan_steps") or []  # the composer's own words for each step
+    for index, step in enumerate(plan.get("steps") or []):
+        if index < len(phrases):
+            worded = str(phrases[index])
+            (later.setdefault(step["at"], []) if step.get("kind") == "wait" and step.get("at") else now).append(worded)
+            continue
         if step.get("kind") == "wait" and step.get("at"):
             titles = [_reason_title(code, parts, t.lang) for code in step.get("clears") or []]
             if not step.get("certain", True):
@@ -321,14 +325,14 @@ def _step_label(code: str, parts: dict[str, Any], lang: str) -> str:
     for step in parts.get("steps") or []:
         if step.get("code") == code and step.get("label"):
             return str(step["label"])
-    return str(getattr(catalogue().step(code).text, lang))
+    return code  # only for an answer without the step's words (the Answer always has them)
 
 
 def _reason_title(code: str, parts: dict[str, Any], lang: str) -> str:
     for reason in parts.get("reasons") or []:
         if reason.get("code") == code:
             return str(reason["title"])
-    return str(getattr(catalogue().reason(code).title, lang))
+    return code  # only for an answer without the reason's words (the Answer always has them)
 
 
 class _Labels:

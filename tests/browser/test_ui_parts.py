@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from assistant.web.ui_render import line_part, plan_timeline, render_answer, render_log, ui_text
-from tools.catalogue import catalogue
 
 OVERDUE_SENTENCE = "您有逾期未还的欠款 1,200 元，已逾期 5 天；逾期还清前不能借新的款。"
 OVERDUE_ANSWER: dict[str, Any] = {
@@ -79,14 +78,15 @@ def test_caps_are_shown_only_when_something_can_be_drawn() -> None:
 
 
 def test_the_plan_is_its_sentences_and_a_timeline_from_now_to_the_goal() -> None:
-    parts = {**OVERDUE_ANSWER, "plan": PLAN, "plan_sentences": PLAN_SENTENCES,
+    phrases = ["现在上传有效身份证件", "您周五的 1,200 元转账入账后逾期即结清，无需再还"]
+    parts = {**OVERDUE_ANSWER, "plan": PLAN, "plan_sentences": PLAN_SENTENCES, "plan_steps": phrases,
              "answer": OVERDUE_ANSWER["answer"] + "\n" + "".join(PLAN_SENTENCES)}
     markup = render_answer(parts)
     assert visible_text(markup).count(PLAN_SENTENCES[0]) == 1
     nodes = plan_timeline(PLAN, parts, "zh")
     assert [when for when, _, _ in nodes] == ["现在", "2026年11月23日(周一) 09:00", "2026年11月23日(周一) 09:00"]
-    assert nodes[0][1] == [catalogue().step("UPDATE_ID_DOCUMENT").text.zh]  # the step's label
-    assert nodes[1][1] == ["有逾期未还的欠款"]                   # what the wait clears
+    assert nodes[0][1] == [phrases[0]]  # the composer's words for each step, never re-derived
+    assert nodes[1][1] == [phrases[1]]
     assert nodes[2][1] == ["最多可借 10,200 元"] and nodes[2][2] == "la-node-goal"
     assert '<ol class="la-timeline">' in markup and ui_text("zh", "plan") in markup
 
