@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answers.compose import Composed, Composer, SectionBook
 from assistant.answers.format import when
-from assistant.decisions import Provenance, build_decision
 from assistant.answers.plan_text import plan_sentences, step_phrases
+from assistant.decisions import Provenance, build_decision
 from assistant.errors import UserInputError
 from assistant.limits import MAX_MESSAGE_CHARS
 from assistant.models import INTENT_CHECK, Answer, CitedSection, PlanView

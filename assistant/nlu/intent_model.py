@@ -89,10 +89,14 @@ class IntentModel:
         """Whether the model uses the sentence embedding (a chars-only model skips computing it)."""
         return self.vector_weight != 0.0
 
+    def char_logits(self, text: str) -> np.ndarray:
+        """The n-gram half's logits (intercept included), for tuning the vector half's weight."""
+        indices, values = self.char_features(text)
+        return self._coef_chars[:, indices] @ values + self._intercept
+
     def scores(self, text: str, vector: np.ndarray | None) -> IntentScores:
         """Probabilities for one normalised message and its sentence vector."""
-        indices, values = self.char_features(text)
-        logits = self._coef_chars[:, indices] @ values + self._intercept
+        logits = self.char_logits(text)
         if vector is not None and self.reads_vectors:
             logits = logits + self.vector_weight * (self._coef_vector @ vector)
         exp = np.exp(logits - logits.max())

@@ -14,7 +14,7 @@ from assistant.nlu.amounts import AmountMention, find_amounts
 from assistant.nlu.encoder import encode
 from assistant.nlu.intent_model import default_model
 from assistant.nlu.lang import detect_lang
-from assistant.nlu.model import Intent, Understanding, UnsafeKind
+from assistant.nlu.model import Intent, Understanding
 from assistant.nlu.normalize import normalize
 from assistant.nlu.times import SHANGHAI, find_time, reports_past_event
 

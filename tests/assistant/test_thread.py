@@ -50,7 +50,7 @@ def test_a_complaint_after_an_answer_explains_the_thread_instead_of_handing_off(
 
 def test_follow_up_keeps_the_threads_amount_and_a_new_amount_replaces_it() -> None:
     kept = next_turn(reading("policy_question", 0.5, is_follow_up=True), BORROW_THREAD, "为什么")
-    assert (kept.intent, kept.amount, kept.transition) == ("cannot_borrow", Decimal("5000"), "follow_up")
+    assert (kept.intent, kept.amount, kept.transition) == ("cannot_borrow", Decimal(5000), "follow_up")
     replaced = next_turn(reading("cannot_borrow", 0.5, is_follow_up=True, amount=Decimal(3000)), BORROW_THREAD, "那3000呢")
     assert replaced.amount == Decimal(3000)
 

@@ -23,11 +23,7 @@ from assistant.nlu.training.vectors import vectors_for
 
 
 def char_logits(model: IntentModel, texts: list[str]) -> np.ndarray:
-    rows = []
-    for text in texts:
-        indices, values = model.char_features(text)
-        rows.append(model._coef_chars[:, indices] @ values + model._intercept)  # noqa: SLF001
-    return np.stack(rows)
+    return np.stack([model.char_logits(text) for text in texts])
 
 
 def main() -> None:
