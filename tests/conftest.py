@@ -37,6 +37,8 @@ SLOW_PATHS = {
         "replays every demo conversation",
     "tests/assistant/test_replay.py::test_over_every_demo_conversation_only_the_turns":
         "replays every demo conversation under another policy",
+    "tests/safety/test_llm_on.py::test_an_unrefused_attack_is_data_for_the_model":
+        "builds its own real-embedder knowledge index (about 30 s)",
 }
 SLOW_MARKERS = {"browser": "drives a real Chromium", "chroma_server": "needs a Chroma server"}
 
@@ -51,6 +53,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         slow = slow or any(item.get_closest_marker(name) for name in SLOW_MARKERS)
         if slow:
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """In the fast lane, do not even import the directories and files of SLOW_PATHS.
+
+    All their tests would be deselected anyway, and importing them (gradio, playwright,
+    schemathesis) costs seconds per run.
+    """
+    if " ".join(config.getoption("markexpr").split()) != "not slow":
+        return None
+    try:
+        relative = collection_path.relative_to(config.rootpath).as_posix()
+    except ValueError:
+        return None
+    whole = (p.rstrip("/") for p in SLOW_PATHS if "::" not in p)
+    return True if relative in whole else None
 
 
 @pytest.fixture
