@@ -6,7 +6,10 @@ AFQMC pairs are data of this repository and of ../shared (present on every machi
 """
 
 import hashlib
+import json
 from collections import Counter
+
+import numpy as np
 
 import pytest
 
@@ -40,12 +43,26 @@ NEEDS_AFQMC = pytest.mark.skipif(not AFQMC.exists(), reason="../shared/datasets/
 
 @pytest.mark.slow
 @NEEDS_AFQMC
-def test_the_training_script_rebuilds_the_shipped_artefact_bit_for_bit(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from assistant.nlu.training.train import build
+def test_the_training_script_rebuilds_the_shipped_artefact(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Byte for byte on the platform that built the shipped artefact; on a CPU that takes other
+    SIMD kernels the last bits of the floats differ, so there the rebuilt model must have the
+    same classes and vocabulary and decide (nearly) every frozen-test question the same way."""
+    from assistant.nlu.intent_model import IntentModel
+    from assistant.nlu.training.train import build, build_platform, provenance_path
 
     rebuilt = build(tmp_path / "intent_model.npz")
-    # Digests, not the bytes: pytest's diff of two 0.9 MB byte strings takes many minutes.
-    assert hashlib.sha256(rebuilt.read_bytes()).hexdigest() == hashlib.sha256(ARTEFACT.read_bytes()).hexdigest()
+    shipped = json.loads(provenance_path(ARTEFACT).read_text(encoding="utf-8"))
+    assert shipped["sha256"] == hashlib.sha256(ARTEFACT.read_bytes()).hexdigest(), "provenance is stale"
+    digest = hashlib.sha256(rebuilt.read_bytes()).hexdigest()
+    if build_platform() == shipped["platform"]:
+        # Digests, not the bytes: pytest's diff of two 0.9 MB byte strings takes many minutes.
+        assert digest == shipped["sha256"]
+        return
+    with np.load(rebuilt) as new, np.load(ARTEFACT) as old:
+        assert list(new["classes"]) == list(old["classes"]) and list(new["vocab"]) == list(old["vocab"])
+    texts = [i.text for i in labelled_items("test")]
+    same = sum(a == b for a, b in zip(predict(IntentModel(rebuilt), texts), predict(default_model(), texts)))
+    assert same / len(texts) >= 0.995, (same, len(texts), build_platform(), shipped["platform"])
 
 
 @pytest.mark.slow

@@ -1,15 +1,20 @@
 """Rebuild the intent model artefact from the labelled data: `python -m assistant.nlu.training.train`.
 
-Deterministic: the same data gives the same `intent_model.npz`, byte for byte (sorted inputs,
-lbfgs, no randomness, arrays written uncompressed). Trains on the train split only; `--report`
+Deterministic: the same data on the same kind of CPU gives the same `intent_model.npz`, byte for
+byte (sorted inputs, lbfgs, no randomness, one BLAS thread, fixed archive metadata). Another CPU
+may take other SIMD kernels (OpenBLAS picks one per CPU, the encoder too), which round the last
+bits differently; `intent_model.build.json` records the digest and the build platform, and the
+floor test compares bytes on the same platform and the model's behaviour on any other. Trains on the train split only; `--report`
 prints dev figures for tuning. The test split is read by bench/nlu.py alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
+import platform
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -96,14 +101,39 @@ def artefact_bytes(vectoriser, chars_model, vector_model, hyper: Hyper) -> bytes
     return buffer.getvalue()
 
 
+def build_platform() -> str:
+    """What decides the floating-point rounding of a build: the CPU architecture, the OpenBLAS
+    kernels chosen for this CPU, and the CPU's vector extensions (the encoder dispatches on them)."""
+    from threadpoolctl import threadpool_info
+
+    kernels = sorted({str(i.get("architecture")) for i in threadpool_info() if i.get("internal_api") == "openblas"})
+    flags: set[str] = set()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text(errors="replace").splitlines():
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+                break
+    vector = sorted(f for f in flags if f in {"avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni"})
+    return " ".join([platform.machine(), "openblas=" + ",".join(kernels), "cpu=" + ",".join(vector)])
+
+
+def provenance_path(artefact: Path) -> Path:
+    return artefact.with_name(artefact.stem + ".build.json")
+
+
 def build(out: Path = ARTEFACT, hyper: Hyper = Hyper()) -> Path:
-    """Fit on the train split and write the artefact. One BLAS thread: several threads sum
-    floats in a varying order, and the artefact must come out the same on every run."""
+    """Fit on the train split and write the artefact and its provenance. One BLAS thread:
+    several threads sum floats in a varying order, and the artefact must come out the same on
+    every run."""
     from threadpoolctl import threadpool_limits
 
     items = training_items("train")
     with threadpool_limits(limits=1):
-        out.write_bytes(artefact_bytes(*fit(items, hyper), hyper))
+        data = artefact_bytes(*fit(items, hyper), hyper)
+    out.write_bytes(data)
+    provenance = {"sha256": hashlib.sha256(data).hexdigest(), "platform": build_platform()}
+    provenance_path(out).write_text(json.dumps(provenance, indent=2) + "\n", encoding="utf-8")
     return out
 
 
