@@ -23,6 +23,7 @@ from assistant.errors import UserInputError
 from assistant.limits import MAX_MESSAGE_CHARS
 from assistant.models import INTENT_CHECK, Answer, CitedSection, PlanView
 from assistant.nlu import Understanding, understand
+from assistant.reported_repayment import match_reported
 from assistant.safety.refusal import refusal_text
 from assistant.store.masking import mask_pii
 from assistant.store.records import DecisionRecord, TurnRecord
@@ -147,7 +148,13 @@ class Assistant:
         elif intent == "how_much_can_i_borrow":
             result = _from_check(self.composer.how_much(check, lang), intent, check, lang, slots)
         else:
-            result = _from_check(self.composer.check_answer(check, snapshot, lang), intent, check, lang, slots)
+            reported = match_reported(u.reported_repayment, snapshot, self.policy.zone) if u.reported_repayment else None
+            if reported is not None:
+                slots["reported_repayment"] = {**u.reported_repayment.model_dump(mode="json"),  # type: ignore[union-attr]
+                                               "matched": reported.record.id if reported.record else None,
+                                               "exact": reported.exact}
+            composed = self.composer.check_answer(check, snapshot, lang, reported)
+            result = _from_check(composed, intent, check, lang, slots)
         if action == "borrow" and (not check.allowed or any(r.severity == "limiting" for r in check.reasons)):
             first = u.asks_for_plan or assumption is not None
             result = self._with_plan(result, snapshot, platform, at, amount, lang, first=first)

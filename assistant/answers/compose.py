@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from assistant.answers.format import display, money, when
+from assistant.answers.format import day, display, money, when
 from assistant.answers.reasons import reason_sentence
 from assistant.answers.templates import fill, templates, text
 from assistant.models import CapLine, CitedSection, ClarifyOption, ReasonLine, StepLine, WhatIf
+from assistant.reported_repayment import RepaymentMatch
 from tools.catalogue import catalogue
 from tools.policy import Policy
 from tools.result import Cap, CheckResult, Reason
@@ -68,12 +69,19 @@ class Composer:
 
     # -- checks ------------------------------------------------------------------------------
 
-    def check_answer(self, result: CheckResult, snapshot: Snapshot, lang: str) -> Composed:
-        """Why the action can or cannot happen now, what to do next, and the rules behind it."""
+    def check_answer(self, result: CheckResult, snapshot: Snapshot, lang: str,
+                     reported: RepaymentMatch | None = None) -> Composed:
+        """Why the action can or cannot happen now, what to do next, and the rules behind it.
+
+        `reported`: a repayment the customer says they made, as matched against the records;
+        what we found is said first, before the reasons.
+        """
         principal = result.reasons[:MAX_PRINCIPAL_REASONS]
         lines = [self.reason_line(r, lang) for r in principal]
         steps = self.step_lines(principal, lang)
         parts = [self._intro(result, snapshot, lang)]
+        if reported is not None:
+            parts.append(self.reported_repayment(reported, lang))
         if lines:
             parts.append(_bullets([line.sentence for line in lines]))
         elif result.action == "limit_status":
@@ -146,6 +154,29 @@ class Composer:
         """Nothing blocks: the figures, what the rules cannot see, and what to do if it fails."""
         return text(lang, "allowed_detail", available=money(snapshot.limit.available),
                     max_amount_now=money(result.max_amount_now or 0), min_amount=money(self.policy.draw.min_amount))
+
+    def reported_repayment(self, match: RepaymentMatch, lang: str) -> str:
+        """What the records say of a repayment the customer reports: found, found with other
+        details (which are named), or not found."""
+        words = templates(lang)["reported"]
+        claimed = self._claimed(match, lang)
+        if match.record is None:
+            return fill(words["missing"], {"claimed": claimed})
+        record = match.record
+        status = fill(words["status"][record.status],
+                      {"posted_at": when(record.posted_at, lang) if record.posted_at else ""})
+        values = {"paid_at": when(record.paid_at, lang), "channel": words["channel"][record.channel],
+                  "amount": money(record.amount), "status": status, "claimed": claimed}
+        return fill(words["found" if match.exact else "differs"], values)
+
+    @staticmethod
+    def _claimed(match: RepaymentMatch, lang: str) -> str:
+        words = templates(lang)["reported"]
+        reported = match.reported
+        pieces = [day(reported.day, lang) if reported.day else "",
+                  words["channel"][reported.channel] if reported.channel else "",
+                  fill(words["amount"], {"amount": money(reported.amount)}) if reported.amount is not None else ""]
+        return words["joiner"].join(p for p in pieces if p) or words["claimed_unknown"]
 
     def status_line(self, reasons: list[Reason], lang: str) -> str:
         """Under a rule answer: the customer's own reasons that rest on the cited rule."""

@@ -43,6 +43,8 @@ class Cues:
     intent_switches: tuple[tuple[str, re.Pattern[str]], ...]
     account_id: re.Pattern[str]
     domain_words: re.Pattern[str]
+    reports_repayment: re.Pattern[str]
+    repayment_channels: tuple[tuple[str, re.Pattern[str]], ...]
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +67,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "asks_for_plan",
             "account_id",
             "domain_words",
+            "reports_repayment",
         )
     }
     return Cues(
@@ -75,6 +78,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
         follow_up_max_chars=int(raw["follow_up_max_chars"]),
         follow_up_max_words=int(raw["follow_up_max_words"]),
         intent_switches=tuple((k, _rx(v)) for k, v in raw["intent_switches"].items()),
+        repayment_channels=tuple((k, _rx(v)) for k, v in raw["repayment_channels"].items()),
         **singles,
     )
 
@@ -171,3 +175,16 @@ def account_id(text: str) -> str | None:
     if match is None:
         return None
     return next(group for group in match.groups() if group)
+
+
+def reports_repayment(text: str) -> bool:
+    """The message says a repayment was made ("昨天还了3000", "I paid by card")."""
+    return bool(load_cues().reports_repayment.search(text))
+
+
+def repayment_channel(text: str) -> str | None:
+    """The repayment channel the message names (contract: balance, bank_card, bank_transfer)."""
+    for channel, pattern in load_cues().repayment_channels:
+        if pattern.search(text):
+            return channel
+    return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, get_args
 
@@ -38,6 +38,19 @@ SITUATION_INTENTS: frozenset[str] = frozenset(
 UnsafeKind = str
 
 
+RepaymentChannel = Literal["balance", "bank_card", "bank_transfer"]
+
+
+class ReportedRepayment(BaseModel):
+    """A repayment the customer says they made; each part is None when the message omits it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    amount: Decimal | None = None
+    channel: RepaymentChannel | None = None
+    day: date | None = None
+
+
 class Understanding(BaseModel):
     """One message read on its own: the model's intent scores, cues and slots (section 4).
 
@@ -60,6 +73,7 @@ class Understanding(BaseModel):
     repay_all_overdue: bool = False
     at: datetime | None = None
     at_is_past: bool = False  # the time names something that happened ("周四还了"), not a hypothesis
+    reported_repayment: ReportedRepayment | None = None  # "周四用银行转账还了4500": matched, never simulated
     what_if: bool = False
     is_follow_up: bool = False
     mentions_wrong_decision: bool = False  # a complaint about the decision: the thread's topic goes on

@@ -43,6 +43,7 @@ _EN_WEEKDAY = re.compile(
     re.IGNORECASE,
 )
 _ZH_DATE = re.compile(r"(?:(?P<month>\d{1,2})\s*月\s*)?(?P<day>\d{1,2})\s*(?:日|号)")
+_LAST_WEEK = re.compile(r"(上个?|上一个?|last)\s*$")
 _ISO_DATE = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
 
 
@@ -54,6 +55,7 @@ class _Words:
     weekdays: dict[str, int]
     past_markers: tuple[str, ...]
     past_aspect: tuple[str, ...]
+    past_days: dict[str, int]
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +70,7 @@ def _words() -> _Words:
         weekdays={str(k): int(v) for k, v in raw["weekdays"].items()},
         past_markers=tuple(raw["past_markers"]),
         past_aspect=tuple(raw.get("past_aspect", ())),
+        past_days={str(k): int(v) for k, v in raw.get("past_days", {}).items()},
     )
 
 
@@ -76,6 +79,38 @@ def reports_past_event(text: str) -> bool:
     lowered = f" {text.lower()} "
     words = _words()
     return any(marker in lowered for marker in words.past_markers + words.past_aspect)
+
+
+def find_past_day(text: str, now: datetime) -> date | None:
+    """The day a reported event happened ("昨天", "周四晚上", "11月19号", "on Thursday"), or None.
+
+    The mirror of find_time: a weekday is the latest one not after today, a day of the month
+    the latest not after today.
+    """
+    words = _words()
+    lowered = text.lower()
+    today = now.astimezone(SHANGHAI).date()
+    for word in sorted(words.past_days, key=len, reverse=True):
+        if word in lowered:
+            return today - timedelta(days=words.past_days[word])
+    iso = _ISO_DATE.search(lowered)
+    if iso:
+        found = _safe_date(int(iso["year"]), int(iso["month"]), int(iso["day"]))
+        return found if found is not None and found <= today else None
+    weekday = _ZH_WEEKDAY.search(lowered) or _EN_WEEKDAY.search(lowered)
+    if weekday:
+        target = words.weekdays[weekday["day"].lower()]
+        if _LAST_WEEK.search(lowered[max(0, weekday.start() - 6):weekday.start()]):
+            return today - timedelta(days=today.weekday() + 7 - target)
+        return today - timedelta(days=(today.weekday() - target) % 7)
+    zh_date = _ZH_DATE.search(lowered)
+    if zh_date:
+        month = int(zh_date["month"]) if zh_date["month"] else today.month
+        found = _safe_date(today.year, month, int(zh_date["day"]))
+        if found is not None and found > today:
+            found = _safe_date(today.year - 1, month, found.day) if zh_date["month"] else _previous_month(today, found.day)
+        return found
+    return None
 
 
 def find_time(text: str, now: datetime) -> datetime | None:
@@ -163,6 +198,11 @@ def _weekday_date(today: date, target: int, is_next_week: bool) -> date:
 
 def _next_month(today: date, day: int) -> date | None:
     year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return _safe_date(year, month, day)
+
+
+def _previous_month(today: date, day: int) -> date | None:
+    year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
     return _safe_date(year, month, day)
 
 

@@ -14,9 +14,9 @@ from assistant.nlu.amounts import AmountMention, find_amounts
 from assistant.nlu.encoder import encode
 from assistant.nlu.intent_model import default_model
 from assistant.nlu.lang import detect_lang
-from assistant.nlu.model import Intent, Understanding
+from assistant.nlu.model import Intent, RepaymentChannel, ReportedRepayment, Understanding
 from assistant.nlu.normalize import normalize
-from assistant.nlu.times import SHANGHAI, find_time, reports_past_event
+from assistant.nlu.times import SHANGHAI, find_past_day, find_time, reports_past_event
 
 MAX_MESSAGE_CHARS = 2000
 RULE_CONFIDENCE = 1.0
@@ -70,6 +70,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         repay_all_overdue=what_if and cues.assumes_overdue_repaid(normalized),
         at=None if past else find_time(normalized, now),
         at_is_past=past,
+        reported_repayment=_reported_repayment(normalized, mentions, now) if past else None,
         what_if=what_if,
         is_follow_up=cues.is_follow_up(normalized),
         mentions_wrong_decision=cues.says_decision_wrong(normalized),
@@ -102,6 +103,19 @@ def _ranked(normalized: str, unsafe: str | None) -> list[tuple[str, float]]:
     if best != "out_of_scope" and confidence < OFF_DOMAIN_MAX_CONFIDENCE and not in_domain:
         return [("out_of_scope", 1.0 - confidence), *[(i, p) for i, p in ranked if i != "out_of_scope"]]
     return ranked
+
+
+def _reported_repayment(normalized: str, mentions: list[AmountMention], now: datetime) -> ReportedRepayment | None:
+    """The repayment a past-tense message reports: its amount, channel and day, as far as said."""
+    if not cues.reports_repayment(normalized):
+        return None
+    amounts = [m for m in mentions if m.value < CARD_NUMBER_FLOOR]
+    repaid = [m for m in amounts if m.is_repayment] or amounts
+    return ReportedRepayment(
+        amount=repaid[0].value if repaid else None,
+        channel=cast(RepaymentChannel | None, cues.repayment_channel(normalized)),
+        day=find_past_day(normalized, now),
+    )
 
 
 def _asks_to_draw(normalized: str, mentions: list[AmountMention]) -> bool:
