@@ -197,27 +197,38 @@ class Assistant:
 
     def _handoff(self, snapshot: Snapshot, platform: Platform | None, at: datetime | None, lang: str,
                  thread: Thread, conversation_id: str) -> Answer:
-        """The thread's own check for the agent's summary, and the conversation's case number."""
+        """The hand-off: the account's status check (contract section 4: its reason codes are the
+        turn's), the thread's own check beside it for the agent (a borrow thread's borrow check,
+        with its amount: what stopped the draw the customer came about), and the conversation's
+        case number."""
+        status = run_check(snapshot, "limit_status", at=at, platform=platform, policy=self.policy)
         topic = thread.intent if thread.intent in SITUATION_CHECKS else None
-        action = INTENT_CHECK[topic] if topic else "limit_status"
+        action = INTENT_CHECK[topic] if topic else None
         amount = Decimal(thread.amount) if action == "borrow" and thread.amount else None
-        check = run_check(snapshot, action or "limit_status", amount=amount, at=at, platform=platform,
-                          policy=self.policy)
+        topic_check = None
+        if action is not None and action != "limit_status":
+            topic_check = run_check(snapshot, action, amount=amount, at=at, platform=platform, policy=self.policy)
         summary = {
             "account_id": snapshot.account_id,
             "conversation_id": conversation_id,
-            "reason_codes": check.reason_codes,
-            "facts": {r.code: jsonable(r.facts) for r in check.reasons},
-            "next_steps": check.step_codes,
-            "policy_version": check.policy_version,
-            "checked_at": check.checked_at.isoformat(),
-            "trace_id": f"{conversation_id}:{check.checked_at.isoformat()}",
+            "reason_codes": status.reason_codes,
+            "facts": {r.code: jsonable(r.facts) for r in status.reasons},
+            "next_steps": status.step_codes,
+            "policy_version": status.policy_version,
+            "checked_at": status.checked_at.isoformat(),
+            "trace_id": f"{conversation_id}:{status.checked_at.isoformat()}",
         }
+        if topic_check is not None:
+            summary["thread_check"] = {
+                "action": topic_check.action, "amount": _str(amount), "allowed": topic_check.allowed,
+                "reason_codes": topic_check.reason_codes, "next_steps": topic_check.step_codes,
+                "facts": {r.code: jsonable(r.facts) for r in topic_check.reasons},
+            }
         # The ticket is stored with its turn, in one transaction (_persist): a failed turn leaves
         # no orphan ticket, and its retry (or a second request) keeps the same number.
         handoff_id = case_number(conversation_id)
-        composed = self.composer.handoff(check, handoff_id, lang)
-        result = _from_check(composed, "appeal_or_human", check, lang, {"amount": _str(amount)})
+        composed = self.composer.handoff(status, topic_check, handoff_id, lang)
+        result = _from_check(composed, "appeal_or_human", status, lang, {"amount": _str(amount)})
         return result.model_copy(update={"handoff": True, "handoff_id": handoff_id, "handoff_summary": summary})
 
     def _policy_answer(self, u: Understanding, snapshot: Snapshot, platform: Platform | None,

@@ -93,7 +93,7 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         return Decision(chosen, _amount(reading, chosen, thread), "choose")
     if reading.asks_for_person:
         return Decision("appeal_or_human", None, "hand_off")
-    if _leans_back(reading) and thread.intent in THREAD_INTENTS:
+    if thread.intent in THREAD_INTENTS and _leans_back(reading, thread.intent):
         switched = _switched_topic(reading, thread.intent)
         if switched is None and thread.intent == "how_much_can_i_borrow" and reading.amount is not None:
             switched = "cannot_borrow"  # "那3000呢？" after "how much": a named amount is a draw to check
@@ -118,6 +118,9 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         intent = "cannot_borrow"  # "能借5000吗": a named amount is a draw to check, not a maximum
     if reading.asks_to_draw and intent in ("out_of_scope", "policy_question") and not reading.off_topic:
         intent = "cannot_borrow"  # "我想借5000，可以吗": a draw of a named amount (labelling guide rule 6)
+    if reading.reported_repayment is not None and intent in ("out_of_scope", "policy_question") \
+            and reading.named_topic in (None, "limit_not_restored") and not (reading.off_topic or reading.other_product):
+        intent = "limit_not_restored"  # "转账还了8000，额度还是6000": a repayment the limit does not show
     if reading.asks_for_plan and intent in PLAN_QUESTION_READINGS:
         intent = "cannot_borrow"  # "最快什么时候能借5000": the borrow check, answered plan first
     alternatives = _alternatives(reading, intent)
@@ -140,14 +143,19 @@ def after(decision: Decision, thread: Thread, lang: str, offered: tuple[tuple[st
     return Thread(intent=decision.intent, amount=amount, lang=lang, offered=offered, recent=recent)
 
 
-def _leans_back(reading: Understanding) -> bool:
+def _leans_back(reading: Understanding, thread_intent: str) -> bool:
     """A short follow-up, a what-if, an assumed later time or repayment, a complaint, or a
     message the model reads as off the line's topics although it names nothing off-topic
-    ("差一块钱都不行？", "this is so annoying, I've done it like 5 times"): inside a thread such a
-    message is about the thread."""
+    ("差一块钱都不行？", "this is so annoying, I've done it like 5 times", "ok 1000 then" read as
+    a greeting): inside a thread such a message is about the thread. So is a short question
+    the model reads as a rule question but that names no general rule, in a thread about the
+    account ("要维护到几点", "刷完脸就能借了吗", "will it be lifted on the 27th for sure?")."""
     assumed = reading.at is not None or reading.repay_amount is not None or reading.repay_all_overdue
-    stray = reading.intent == "out_of_scope" and not (reading.other_product or reading.off_topic)
-    return reading.is_follow_up or reading.what_if or assumed or reading.mentions_wrong_decision or stray
+    stray = reading.intent in ("out_of_scope", "greeting") and not (reading.other_product or reading.off_topic)
+    own_case = (reading.intent == "policy_question" and reading.may_lean_back
+                and thread_intent in SITUATION_INTENTS and reading.named_topic is None)
+    return (reading.is_follow_up or reading.what_if or assumed or reading.mentions_wrong_decision or stray
+            or own_case)
 
 
 def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
@@ -162,6 +170,8 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
         return named
     if reading.other_product:
         return "out_of_scope"
+    if reading.asks_to_draw and thread_intent not in BORROW_INTENTS:
+        return "cannot_borrow"  # "那我先借2万" after an increase or a rule question: a draw to check
     return None
 
 

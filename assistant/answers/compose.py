@@ -249,9 +249,13 @@ class Composer:
             parts.append(text(lang, "policy.also", titles=self._join_titles(sections[1:], lang)))
         return Composed("\n".join(parts), sections)
 
-    def handoff(self, result: CheckResult, handoff_id: str, lang: str) -> Composed:
-        principal = result.reasons[:MAX_PRINCIPAL_REASONS]
-        summary = self._titles([r.code for r in principal], lang) if principal else text(lang, "handoff.no_reasons")
+    def handoff(self, status: CheckResult, topic: CheckResult | None, handoff_id: str, lang: str) -> Composed:
+        """The case number and what the agent is told: the reasons of the thread's own check
+        (what stopped the customer's draw) first, then the account's, each named once."""
+        reasons = (topic.reasons if topic is not None else []) + status.reasons
+        codes = list(dict.fromkeys(r.code for r in reasons))[:MAX_PRINCIPAL_REASONS]
+        principal = [next(r for r in reasons if r.code == code) for code in codes]
+        summary = self._titles(codes, lang) if codes else text(lang, "handoff.no_reasons")
         body = text(lang, "handoff.text", handoff_id=handoff_id, summary=summary)
         sections = _dedupe([self.book.get(APPEAL_SECTION, lang)] + self._sections_for(principal, lang))
         return Composed(body, sections)

@@ -175,7 +175,10 @@ def _followed_by_non_money(text: str, end: int, vocab: _Vocab) -> bool:
     if re.match(r"-\d", text[end:]):
         return True
     rest = text[end:].lstrip(" ").lower()
-    return any(rest.startswith(s) for s in vocab.non_money)
+    # A suffix in letters is a whole word: "5th", "3 days" are not money, "4000 tho" and
+    # "500 then" are.
+    return any(rest.startswith(s) and not (s[-1].isalpha() and rest[len(s):len(s) + 1].isalpha())
+               for s in vocab.non_money)
 
 
 def _overlaps(found: list[tuple[int, int, Decimal]], start: int, end: int) -> bool:

@@ -37,6 +37,9 @@ class Cues:
     follow_up_elliptical: re.Pattern[str]
     follow_up_max_chars: int
     follow_up_max_words: int
+    general_markers: re.Pattern[str]
+    situation_follow_up_max_chars: int
+    situation_follow_up_max_words: int
     wrong_decision: re.Pattern[str]
     asks_for_person: re.Pattern[str]
     asks_for_plan: re.Pattern[str]
@@ -68,6 +71,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "account_id",
             "domain_words",
             "reports_repayment",
+            "general_markers",
         )
     }
     return Cues(
@@ -77,6 +81,8 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
         greeting_whole=_rx(raw["greeting_whole"]),
         follow_up_max_chars=int(raw["follow_up_max_chars"]),
         follow_up_max_words=int(raw["follow_up_max_words"]),
+        situation_follow_up_max_chars=int(raw["situation_follow_up_max_chars"]),
+        situation_follow_up_max_words=int(raw["situation_follow_up_max_words"]),
         intent_switches=tuple((k, _rx(v)) for k, v in raw["intent_switches"].items()),
         repayment_channels=tuple((k, _rx(v)) for k, v in raw["repayment_channels"].items()),
         **singles,
@@ -132,6 +138,14 @@ def is_follow_up(text: str) -> bool:
     return bool(cues.follow_up_closers.search(stripped)) and _is_short(
         stripped, cues.follow_up_max_chars // 2, cues.follow_up_max_words // 2
     )
+
+
+def could_be_about_the_thread(text: str) -> bool:
+    """Short enough to lean on the conversation and naming no general rule ("要维护到几点",
+    "so age is the issue? what can I do"), unlike "单笔最低借多少" or "what's the rule in general"."""
+    cues = load_cues()
+    short = _is_short(text.strip(), cues.situation_follow_up_max_chars, cues.situation_follow_up_max_words)
+    return short and not cues.general_markers.search(text)
 
 
 def _is_short(text: str, max_chars: int, max_words: int) -> bool:

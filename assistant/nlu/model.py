@@ -76,6 +76,7 @@ class Understanding(BaseModel):
     reported_repayment: ReportedRepayment | None = None  # "周四用银行转账还了4500": matched, never simulated
     what_if: bool = False
     is_follow_up: bool = False
+    may_lean_back: bool = False  # short and naming no general rule: inside a thread, about the thread
     mentions_wrong_decision: bool = False  # a complaint about the decision: the thread's topic goes on
     asks_for_person: bool = False  # an explicit request for a person, an appeal or a review
     off_topic: bool = False  # interest, fees, how to repay, bills, SMS codes (contract section 4)

@@ -23,10 +23,15 @@ RULE_CONFIDENCE = 1.0
 OFF_DOMAIN_MAX_CONFIDENCE = 0.6
 CARD_NUMBER_FLOOR = Decimal(10) ** 12
 _BORROW_BEFORE = re.compile(
-    r"(借|贷|取|要|borrow|draw|take out|take|get|loan of)\s*(个|了|款)?\s*$", re.IGNORECASE
+    r"(借|贷|取|要|borrow|draw|take out|take|get|loan of|need|want)\s*(个|了|款)?\s*$", re.IGNORECASE
 )
 _LIMIT_BEFORE = re.compile(
-    r"(额度|可用|余额|limit|available|有|剩|还剩|only|总共)\s*(还|只)?(有|是)?\s*$", re.IGNORECASE
+    r"(额度|可用|余额|limit|available|有|剩|还剩|only|总共|have|got)\s*(还|只)?(有|是)?\s*$", re.IGNORECASE
+)
+# A cap the customer quotes back ("借5000为什么只能借3000", "it only lets me take 3000"): not the draw.
+_CAP_BEFORE = re.compile(
+    r"(只能|只可以|只让我?|只给我?|仅能|最多只能|only|only (lets|let|allows|allowed) me( to)?)\s*(借|贷|取|borrow|draw|take|get)?\s*(个|了)?\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -73,6 +78,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         reported_repayment=_reported_repayment(normalized, mentions, now) if past else None,
         what_if=what_if,
         is_follow_up=cues.is_follow_up(normalized),
+        may_lean_back=cues.could_be_about_the_thread(normalized),
         mentions_wrong_decision=cues.says_decision_wrong(normalized),
         asks_for_person=cues.asks_for_person(normalized),
         asks_for_plan=cues.asks_for_plan(normalized),
@@ -126,10 +132,11 @@ def _asks_to_draw(normalized: str, mentions: list[AmountMention]) -> bool:
 def _draw_amount(normalized: str, mentions: list[AmountMention]) -> Decimal | None:
     """The amount the user wants to draw: after a borrow verb if any, never the limit they quote.
 
-    "我额度还有一万多，为什么借5000借不出来" → 5000, not 10000.
+    "我额度还有一万多，为什么借5000借不出来" → 5000, not 10000; "借5000为什么只能借3000" → 5000.
     """
     # A 13+ digit figure is a card or account number, never a draw (and must not be echoed).
-    draws = [m for m in mentions if not m.is_repayment and m.value < CARD_NUMBER_FLOOR]
+    draws = [m for m in mentions if not m.is_repayment and m.value < CARD_NUMBER_FLOOR
+             and not _CAP_BEFORE.search(normalized[max(0, m.start - 24):m.start])]
     after_verb = [
         m for m in draws if _BORROW_BEFORE.search(normalized[max(0, m.start - 6) : m.start])
     ]

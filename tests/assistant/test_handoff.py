@@ -76,3 +76,17 @@ def test_appeal_after_a_question_keeps_the_account(chat):
     result = c.say("这不对，我要人工复核")
     assert result.handoff is True
     assert result.reason_codes == ["RISK_REVIEW_HOLD"]
+
+
+def test_a_hand_off_in_a_borrow_thread_reports_the_status_and_tells_the_agent_what_stopped_the_draw(chat):
+    # Contract section 4: the hand-off's reason codes are the limit_status check's; the agent's
+    # summary also carries the thread's borrow check (issue 12: "kept trying, same error").
+    c = chat("demo-many-applications")
+    first = c.say("借3000为什么一直失败")
+    assert "TOO_MANY_APPLICATIONS" in first.reason_codes
+    handed = c.say("转人工")
+    assert handed.handoff and "TOO_MANY_APPLICATIONS" not in handed.reason_codes
+    thread_check = handed.handoff_summary["thread_check"]
+    assert thread_check["action"] == "borrow" and thread_check["amount"] == "3000"
+    assert "TOO_MANY_APPLICATIONS" in thread_check["reason_codes"]
+    assert "申请" in handed.answer  # the customer sees what the agent is told

@@ -121,3 +121,34 @@ def test_a_named_draw_is_the_borrow_check() -> None:
     decision = next_turn(reading("out_of_scope", 0.7, asks_to_draw=True, amount=Decimal(5000)), Thread(),
                          "我想借5000，可以吗")
     assert (decision.intent, decision.amount) == ("cannot_borrow", Decimal(5000))
+
+
+def test_a_greeting_reading_of_a_message_that_is_not_only_a_greeting_stays_in_the_thread() -> None:
+    decision = next_turn(reading("greeting", 0.8, amount=Decimal(1000)), BORROW_THREAD, "ok 1000 then")
+    assert (decision.intent, decision.amount, decision.transition) == ("cannot_borrow", Decimal(1000), "follow_up")
+
+
+def test_a_draw_named_in_a_follow_up_of_another_topic_is_the_borrow_check() -> None:
+    draw = reading("out_of_scope", 0.6, is_follow_up=True, asks_to_draw=True, amount=Decimal(20000))
+    decision = next_turn(draw, Thread(intent="limit_increase"), "那我先借2万")
+    assert (decision.intent, decision.amount, decision.transition) == ("cannot_borrow", Decimal(20000), "new_topic")
+
+
+def test_a_short_question_naming_no_general_rule_is_about_the_accounts_thread() -> None:
+    own = reading("policy_question", 0.8, may_lean_back=True)
+    decision = next_turn(own, Thread(intent="cannot_borrow"), "要维护到几点")
+    assert (decision.intent, decision.transition) == ("cannot_borrow", "follow_up")
+    general = reading("policy_question", 0.8, may_lean_back=False)
+    assert next_turn(general, Thread(intent="cannot_borrow"), "单笔最少借多少").intent == "policy_question"
+    # A rule question after a rule question stays a rule question.
+    assert next_turn(own, Thread(intent="policy_question"), "要维护到几点").intent == "policy_question"
+
+
+def test_a_reported_repayment_the_model_reads_as_off_the_line_is_a_limit_question() -> None:
+    from assistant.nlu.model import ReportedRepayment
+
+    paid = reading("out_of_scope", 0.5, reported_repayment=ReportedRepayment(amount=Decimal(8000)))
+    assert next_turn(paid, Thread(), "转账还了8000，额度还是6000").intent == "limit_not_restored"
+    about_increase = reading("policy_question", 0.5, named_topic="limit_increase",
+                             reported_repayment=ReportedRepayment())
+    assert next_turn(about_increase, Thread(), "我已经还清了，为什么提额不给过").intent == "policy_question"

@@ -35,6 +35,11 @@ from tests.helpers.nlu import NOW
         ("what about 3000?", "3000"),
         ("我的额度还有一万多，为什么借5000借不出来", "5000"),
         ("明天上午10点能借3000吗", "3000"),
+        ("I need 4000 tho", "4000"),  # "th" starts "tho", it is not an ordinal
+        ("ok 1000 then", "1000"),
+        ("借5000为什么只能借3000", "5000"),  # the cap the customer quotes back is not the draw
+        ("借6万为啥只能借5万", "60000"),
+        ("it only lets me take 3000 but I want 5000", "5000"),
     ],
 )
 def test_draw_amount_forms(text: str, amount: str) -> None:
@@ -55,6 +60,8 @@ def test_draw_amount_forms(text: str, amount: str) -> None:
         "2026-11-25能借吗",
         "等一下再借",
         "one more time please",
+        "will it be lifted on the 27th?",
+        "why can't I borrow? I have 15000 available",
     ],
 )
 def test_numbers_that_are_not_amounts(text: str) -> None:
