@@ -11,6 +11,8 @@ chrome (labels, progress timers, toasts) is not used, so nothing on the page is 
 from __future__ import annotations
 
 import logging
+import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -60,12 +62,114 @@ sync();
 # One click handler for every button inside the conversation (suggestions, clarify choices,
 # retry, feedback). After a re-render the newest question is scrolled to the top of the view, so
 # the answer below it is read from its start; a rating keeps the reader where they were.
+#
+# When the server cannot be reached, gradio's client shows an English "Connection lost" toast
+# (hidden by ui.css) and, once the server answers again, reloads the page. So the question being
+# sent is kept in sessionStorage until the server has it; a toast becomes our own message in the
+# conversation (the page's language, from .la-scroll's data-*) with a retry button, the question
+# back in the box; retry checks the server and reloads, and after any reload the page comes back
+# with its conversation (ChatPage.on_load, by the tab's id) and the kept question is sent again
+# (retry) or put back in the box with a note (gradio's own reload).
 LOG_JS = """
 const box = () => element.querySelector('.la-scroll');
+const field = () => document.querySelector('#la-input textarea');
+const KEPT = 'la-ui:question', RESEND = 'la-ui:resend';
+const store = window.sessionStorage;
+const asked = () => element.querySelectorAll('.la-user .la-bubble');
+const keep = (text) => {
+  if (text && text.trim()) store.setItem(KEPT, JSON.stringify({text: text.trim(), seen: asked().length}));
+};
+const kept = () => { try { return JSON.parse(store.getItem(KEPT) || 'null'); } catch (e) { return null; } };
+// The server has the kept question once the conversation shows it as a new question.
+const received = (question) => {
+  const bubbles = asked();
+  return bubbles.length > question.seen && bubbles[bubbles.length - 1].textContent === question.text;
+};
+const putBack = (text) => {
+  const input = field();
+  if (!input || input.value.trim() === text) return;
+  input.value = text;
+  input.dispatchEvent(new Event('input', {bubbles: true}));
+};
+const note = (kind, action) => {
+  const scroller = box();
+  const log = scroller && scroller.querySelector('.la-log');
+  if (!log) return;
+  let item = log.querySelector('.la-offline');
+  if (item) item.remove();
+  item = document.createElement('li');
+  item.className = 'la-msg la-bot la-error la-offline';
+  const bubble = document.createElement('div');
+  bubble.className = 'la-bubble';
+  bubble.setAttribute('role', 'alert');
+  const text = document.createElement('p');
+  text.textContent = scroller.dataset[kind];
+  const retry = document.createElement('button');
+  retry.type = 'button';
+  retry.className = 'la-retry';
+  retry.dataset.action = action;
+  retry.textContent = scroller.dataset.retry;
+  bubble.append(text, retry);
+  item.append(bubble);
+  log.append(item);
+  scroller.scrollTop = scroller.scrollHeight;
+};
+const lost = () => {
+  const question = kept();
+  if (question) putBack(question.text);
+  note(element.querySelector('.la-offline') ? 'offlineAgain' : 'offline', 'reconnect');
+};
+const reconnect = async () => {
+  const config = window.gradio_config || {};
+  const root = (config.root || location.origin + location.pathname).replace(/[/]+$/, '');
+  try {
+    const response = await fetch(root + (config.api_prefix || '/gradio_api') + '/app_id', {cache: 'no-store'});
+    if (!response.ok) throw new Error(String(response.status));
+  } catch (error) {
+    lost();
+    return;
+  }
+  store.setItem(RESEND, '1');
+  location.reload();
+};
+document.addEventListener('click', (event) => {
+  if (event.target.closest && event.target.closest('#la-send') && field()) keep(field().value);
+}, true);
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.target.closest
+      && event.target.closest('#la-input')) keep(event.target.value);
+}, true);
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    for (const node of change.addedNodes) {
+      if (node.nodeType === 1 && (node.matches('[data-testid="toast-body"]')
+          || node.querySelector('[data-testid="toast-body"]'))) { lost(); return; }
+    }
+  }
+}).observe(document.body, {childList: true, subtree: true});
+const resume = () => {
+  const question = kept();
+  if (!question) return;
+  if (received(question)) { store.removeItem(KEPT); return; }
+  putBack(question.text);
+  if (store.getItem(RESEND)) {
+    store.removeItem(RESEND);
+    setTimeout(() => { const send = document.querySelector('#la-send'); if (send) send.click(); }, 0);
+  } else {
+    note('reconnected', 'resend');
+  }
+};
 element.addEventListener('click', (event) => {
   const button = event.target.closest('button[data-action]');
   if (!button || !element.contains(button)) return;
   const data = button.dataset;
+  if (data.action === 'reconnect') { reconnect(); return; }
+  if (data.action === 'resend') {
+    button.closest('.la-offline').remove();
+    document.querySelector('#la-send').click();
+    return;
+  }
+  if (data.action === 'send') keep(data.message);
   if (data.action === 'rate') {
     element.dataset.keep = String(box() ? box().scrollTop : 0);
   } else {
@@ -87,9 +191,34 @@ const place = () => {
   const last = questions.length ? questions[questions.length - 1] : null;
   scroller.scrollTop = last ? Math.max(0, last.offsetTop - scroller.offsetTop - 8) : 0;
 };
-watch('value', () => { place(); document.dispatchEvent(new Event('la-rendered')); });
+let resumed = false;
+watch('value', () => {
+  const question = kept();
+  if (question && received(question)) store.removeItem(KEPT);
+  place();
+  // The first conversation from the server (after on_load) is where a reload resumes.
+  if (!resumed && box() && box().dataset.tab) { resumed = true; resume(); }
+  document.dispatchEvent(new Event('la-rendered'));
+});
 place();
 """
+
+# The tab's id (sessionStorage: one per browser tab, kept across reloads), sent with the page's
+# load so the server gives a reloaded page its conversation back. Random bytes, not
+# crypto.randomUUID, which plain-http hosts lack.
+TAB_JS = """
+(state, tab) => {
+  let id = window.sessionStorage.getItem('la-ui:tab');
+  if (!id) {
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    id = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    window.sessionStorage.setItem('la-ui:tab', id);
+  }
+  return [state, id];
+}
+"""
+KEPT_TABS = 2000  # conversations kept for reloads, newest first (a few kB each)
 
 # The character counter under the message box: "12/2000", announced politely near the limit.
 COUNTER_JS = """
@@ -115,8 +244,12 @@ setTimeout(update, 0);
 """
 
 
+TAB_ID = re.compile(r"[0-9a-f]{32}")
+
+
 def new_state(lang: str) -> State:
-    return {"lang": ui_lang(lang), "account_id": None, "conversation_id": None, "messages": [], "accounts": []}
+    return {"lang": ui_lang(lang), "account_id": None, "conversation_id": None, "messages": [], "accounts": [],
+            "tab": None, "owner": None}
 
 
 class ChatPage:
@@ -127,6 +260,9 @@ class ChatPage:
         self.demo_mode = services.settings.demo_mode
         self.product = {"zh": services.settings.product_name_zh, "en": services.settings.product_name_en}
         self.default_lang = ui_lang(services.settings.lang)
+        # Each tab's latest state by its id, so a reload (gradio reloads the page itself after a
+        # lost connection) gets its conversation back. In memory: a restarted server starts afresh.
+        self.tabs: OrderedDict[str, State] = OrderedDict()
 
     def title(self, lang: str) -> str:
         title = str(ui_text(lang, "title", product=self.product[ui_lang(lang)]))
@@ -137,6 +273,7 @@ class ChatPage:
         first = new_state(lang)
         with gr.Blocks(title=self.title(lang), analytics_enabled=False, fill_height=True) as blocks:
             state = gr.State(first)
+            tab = gr.Textbox(visible=False, elem_id="la-tab")
             header = gr.HTML(self.header_html(first), elem_id="la-header", js_on_load=HEADER_JS,
                              apply_default_css=False, container=False, padding=False)
             conversation = gr.HTML(self.log_html(first), elem_id="la-conversation", js_on_load=LOG_JS,
@@ -156,7 +293,7 @@ class ChatPage:
             relabelled = [state, header, conversation, message, send, handoff, new_chat, counter]
             turn_outputs = [state, conversation, message]
             quiet: dict[str, Any] = {"show_progress": "hidden", "queue": True}
-            blocks.load(self.on_load, inputs=[state], outputs=relabelled, **quiet)
+            blocks.load(self.on_load, inputs=[state, tab], outputs=relabelled, js=TAB_JS, **quiet)
             send.click(self.send, inputs=[message, state], outputs=turn_outputs, **quiet)
             message.submit(self.send, inputs=[message, state], outputs=turn_outputs, **quiet)
             conversation.act(self.act, inputs=[state], outputs=turn_outputs, **quiet)  # type: ignore[attr-defined]
@@ -194,8 +331,13 @@ class ChatPage:
 
     def log_html(self, state: State) -> str:
         lang = state["lang"]
-        return (f'<div class="la-scroll" tabindex="0" role="region" aria-label="{esc(ui_text(lang, "conversation"))}">'
-                f'{render_log(state["messages"], lang, self.product[lang])}</div>')
+        # What the page's script says in the conversation when the server cannot be reached.
+        offline = "".join(f' data-{name}="{esc(ui_text(lang, key))}"' for name, key in (
+            ("offline", "error_offline"), ("offline-again", "error_offline_again"),
+            ("reconnected", "reconnected"), ("retry", "retry")))
+        tab = f' data-tab="{esc(state["tab"])}"' if state.get("tab") else ""
+        return (f'<div class="la-scroll" tabindex="0" role="region" aria-label="{esc(ui_text(lang, "conversation"))}"'
+                f'{offline}{tab}>{render_log(state["messages"], lang, self.product[lang])}</div>')
 
     def counter_html(self, lang: str) -> str:
         return (f'<p id="la-counter" class="la-counter" data-max="{MAX_MESSAGE_CHARS}" '
@@ -204,6 +346,7 @@ class ChatPage:
                 f'0/{MAX_MESSAGE_CHARS}</p>')
 
     def relabel(self, state: State) -> Outputs:
+        self._remember(state)
         lang = state["lang"]
         return (
             state, self.header_html(state), self.log_html(state),
@@ -214,10 +357,16 @@ class ChatPage:
 
     # -- callbacks -------------------------------------------------------------------------------
 
-    def on_load(self, state: State, request: gr.Request) -> Outputs:
-        """The language from ?lang= (else the default), the demo accounts, a token check."""
+    def on_load(self, state: State, tab: str | None, request: gr.Request) -> Outputs:
+        """The language from ?lang= (else the default), the demo accounts, a token check; a
+        reloaded tab gets its conversation back (the same caller only)."""
         lang = ui_lang(request.query_params.get("lang") or state["lang"])
-        state = {**new_state(lang)}
+        tab = tab if isinstance(tab, str) and TAB_ID.fullmatch(tab) else None
+        owner = _token(request) or ""
+        saved = self.tabs.get(tab) if tab else None
+        if saved is not None and saved["owner"] == owner:
+            return self.relabel(saved)
+        state = {**new_state(lang), "tab": tab, "owner": owner}
         if self.demo_mode:
             accounts = self.backend.demo_accounts()
             state["accounts"] = [{"account_id": a.account_id, "description": a.description} for a in accounts]
@@ -275,6 +424,7 @@ class ChatPage:
 
     def new_chat(self, state: State) -> tuple[State, str]:
         state = {**state, "conversation_id": None, "messages": []}
+        self._remember(state)
         return state, self.log_html(state)
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -322,7 +472,18 @@ class ChatPage:
         return {**state, "messages": [*messages, bot], "conversation_id": parts.get("conversation_id")}
 
     def _show(self, state: State, *, message: Any) -> Outputs:
+        self._remember(state)
         return state, self.log_html(state), message
+
+    def _remember(self, state: State) -> None:
+        """Keep the tab's state for a reload; a pending answer is not kept (it never arrives)."""
+        if not state.get("tab"):
+            return
+        messages = [m for m in state["messages"] if m["role"] != "pending"]
+        self.tabs[state["tab"]] = {**state, "messages": messages}
+        self.tabs.move_to_end(state["tab"])
+        while len(self.tabs) > KEPT_TABS:
+            self.tabs.popitem(last=False)
 
 
 def _error(failure: UiFailure, question: str | None) -> dict[str, Any]:

@@ -214,6 +214,80 @@ def test_failures_are_told_in_the_conversation_with_a_retry_and_the_question_kep
     assert page.locator(".la-error").count() == 0 and page.locator(".la-user").count() == 1
 
 
+@pytest.fixture
+def outage(servers: Any) -> Any:
+    """The app behind a relay the test can take down (connections refused) and bring back."""
+    from tests.browser.outage import relay
+
+    gate = relay(servers.api_origin)
+    yield gate
+    gate.down()
+
+
+# What the customer reads in the page's language when the server cannot be reached; the demo
+# account; the suggested question sent while it is down, a figure of its answer; a typed one.
+OFFLINE = {
+    "zh": ("网络连接好像断了", "还是连不上服务器", "连接已恢复", "重试", "demo-overdue",
+           "有额度为什么借不出来", "1,200", "我现在最多能借多少"),
+    "en": ("The connection seems to be down", "Still no connection", "The connection is back", "Try again",
+           "demo-healthy-en", "How much can I borrow now?", "12,000", "Why can't I borrow although I have a limit?"),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_with_the_server_down_the_question_is_kept_and_retried_in_the_conversation(
+        sized_page: Any, servers: Any, outage: Any, lang: str) -> None:
+    offline, again, back, retry, account, suggestion, figure, typed = OFFLINE[lang]
+    page = sized_page.page
+    page.goto(f"{outage.origin}/ui/?lang={lang}")
+    page.locator(".la-scroll[data-tab]").wait_for(state="attached")
+    page.select_option("#la-account-select", account)
+    page.locator(f"#la-account-select option[value='{account}'][selected]").wait_for(state="attached")
+    box = page.locator("#la-input textarea")
+    note = page.locator(".la-log .la-offline")
+
+    outage.down()                                                  # a suggested question, server gone
+    page.locator(".la-suggestion", has_text=suggestion).click()
+    note.wait_for()
+    assert note.locator("[role='alert'] p").inner_text().startswith(offline)
+    assert box.input_value() == suggestion                         # kept in the box, ready to go again
+    assert page.locator(".la-user").count() == 0
+    shown = page.locator("body").inner_text()                      # gradio's English toast stays hidden
+    assert "Connection lost" not in shown and "Connection to the server" not in shown and "Error" not in shown
+    assert inside_viewport(page, note.locator("button.la-retry")) and inside_viewport(page, box)
+    note.locator("button.la-retry", has_text=retry).click()        # still down: said so, still kept
+    page.locator(".la-offline", has_text=again).wait_for()
+    assert box.input_value() == suggestion
+    sized_page.screenshot(f"ui-offline-{lang}-{sized_page.size}")
+
+    outage.up()
+    note.locator("button.la-retry").click()                        # back: the kept question is sent
+    answers = page.locator(".la-log .la-bot:not(.la-pending):not(.la-greeting):not(.la-offline)")
+    answer = answers.first
+    answer.wait_for()
+    assert figure in answer.inner_text()
+    assert page.locator(".la-user .la-bubble").all_inner_texts() == [suggestion]
+    assert page.locator("#la-account-select").input_value() == account and box.input_value() == ""
+    assert note.count() == 0
+
+    # A typed question while the server is away; gradio reloads the page once it is back: the
+    # conversation is still there, the question waits in the box, and one press sends it.
+    outage.down()
+    box.fill(typed)
+    box.press("Enter")
+    note.wait_for()
+    outage.up()
+    page.locator(".la-offline", has_text=back).wait_for()
+    assert page.locator(".la-user .la-bubble").all_inner_texts() == [suggestion]
+    assert figure in answers.first.inner_text()
+    assert box.input_value() == typed
+    note.locator("button.la-retry", has_text=retry).click()
+    answers.nth(1).wait_for()
+    assert page.locator(".la-user .la-bubble").all_inner_texts() == [suggestion, typed]
+    assert note.count() == 0 and page.locator(".la-error").count() == 0
+    assert sized_page.outside_loopback() == []
+
+
 def test_the_message_box_has_a_limit_a_counter_and_no_jargon(sized_page: Any, servers: Any) -> None:
     page = open_ui(sized_page, servers, "demo-overdue")
     box = page.locator("#la-input textarea")
