@@ -93,8 +93,19 @@ class UiBackend:
             raise UiFailure("error_too_long")
         return self._guarded(self._ask, caller, message, account_id, conversation_id)
 
-    def handoff(self, caller: Caller, *, account_id: str | None, conversation_id: str | None) -> dict[str, Any]:
-        """Hand the conversation to a person; the same case number on a second request."""
+    def handoff(self, caller: Caller, *, account_id: str | None, conversation_id: str | None,
+                words: str = "") -> dict[str, Any]:
+        """Hand the conversation to a person; the same case number on a second request.
+
+        Before any question there is no conversation, so no language either: the request is
+        then asked in `words` (the button's label, in the page's language), as the widget does,
+        so the answer comes in the language the customer chose.
+        """
+        if conversation_id is None and words:
+            parts = self.ask(caller, words, account_id=account_id, conversation_id=None)
+            if parts.get("handoff"):
+                return parts
+            conversation_id = parts.get("conversation_id")
         return self._guarded(self._handoff, caller, account_id, conversation_id)
 
     def feedback(self, caller: Caller, conversation_id: str, turn: int, rating: str) -> None:

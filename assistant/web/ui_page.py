@@ -187,8 +187,14 @@ const place = () => {
     delete element.dataset.keep;
     return;
   }
-  const questions = scroller.querySelectorAll('.la-user');
-  const last = questions.length ? questions[questions.length - 1] : null;
+  // The newest exchange heads the view: its question, or the newest answer when it follows
+  // another answer (a hand-off asked with the button has no question of its own).
+  const items = scroller.querySelectorAll('.la-log > .la-msg');
+  let last = items.length ? items[items.length - 1] : null;
+  if (last && !last.classList.contains('la-user')) {
+    const before = last.previousElementSibling;
+    if (before && before.classList.contains('la-user')) last = before;
+  }
   scroller.scrollTop = last ? Math.max(0, last.offsetTop - scroller.offsetTop - 8) : 0;
 };
 let resumed = false;
@@ -416,7 +422,8 @@ class ChatPage:
         try:
             caller = self.backend.caller(_token(request), _host(request))
             parts = self.backend.handoff(caller, account_id=state["account_id"],
-                                         conversation_id=state["conversation_id"])
+                                         conversation_id=state["conversation_id"],
+                                         words=ui_text(state["lang"], "handoff"))
             state = self._answered(state, messages, parts)
         except UiFailure as failure:
             state = {**state, "messages": [*messages, _error(failure, None)]}

@@ -303,7 +303,11 @@ def plan_timeline(plan: dict[str, Any], parts: dict[str, Any], lang: str) -> lis
     if plan.get("reachable") and plan.get("amount_at_goal") is not None and plan.get("earliest_at"):
         at = plan["earliest_at"]
         moment = t("plan_now") if at == plan.get("checked_at") else _when(at, t.lang)
-        nodes.append((moment, [t("plan_goal", amount=_amount(plan["amount_at_goal"], t))], "la-node-goal"))
+        goal = t("plan_goal", amount=_amount(plan["amount_at_goal"], t))
+        if nodes and nodes[-1][0] == moment:  # the goal is reached at the last step's moment: one node
+            nodes[-1] = (moment, [*nodes[-1][1], goal], "la-node-goal")
+        else:
+            nodes.append((moment, [goal], "la-node-goal"))
     elif plan.get("blocked_by"):
         titles = [_reason_title(code, parts, t.lang) for code in plan["blocked_by"]]
         nodes.append((t("plan_blocked"), titles, "la-node-blocked"))

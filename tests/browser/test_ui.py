@@ -138,19 +138,30 @@ def test_the_plan_is_a_timeline_and_clarify_choices_are_buttons(sized_page: Any,
     assert sized_page.outside_loopback() == []
 
 
-def test_hand_off_gives_one_short_case_number_however_often_it_is_asked(sized_page: Any, servers: Any) -> None:
-    page = open_ui(sized_page, servers, "demo-risk-hold")
-    ask(page, QUESTION)
-    tickets = handoff_count(servers)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_hand_off_gives_one_short_case_number_however_often_it_is_asked(sized_page: Any, servers: Any,
+                                                                         lang: str) -> None:
+    page = open_ui(sized_page, servers, "demo-risk-hold", lang=lang)
+    if lang == "zh":
+        ask(page, QUESTION)            # after a question …
+    tickets = handoff_count(servers)   # … or before any, in English: the page's language either way
     cases = page.locator(".la-case-id")
     page.locator("#la-handoff").click()
     cases.first.wait_for()
+    assert inside_viewport(page, page.locator(".la-case").first)   # the view moves to the case number
     page.locator("#la-handoff").click()
     cases.nth(1).wait_for()
     first, second = cases.all_inner_texts()
     assert first == second and re.fullmatch(r"[A-Z2-7]{5}-[A-Z2-7]{5}", first)
     assert handoff_count(servers) == tickets + 1
-    assert "工单号" in page.locator(".la-case").first.inner_text()
+    assert inside_viewport(page, page.locator(".la-case").nth(1))
+    handed = page.locator(".la-log .la-bot", has=page.locator(".la-case")).last
+    if lang == "zh":
+        assert "工单号" in handed.inner_text() and "人工" in handed.inner_text()
+    else:
+        assert "Case number" in handed.inner_text() and "support" in handed.inner_text()
+        assert handed.get_attribute("lang") == "en"
+        assert not re.search(r"[\u4e00-\u9fff]", page.locator(".la-log").inner_text())
     assert sized_page.outside_loopback() == []
 
 
@@ -164,6 +175,9 @@ def test_one_language_at_a_time_and_answers_keep_their_own(sized_page: Any, serv
     assert page.locator("#la-new").inner_text() == "New chat"
     assert "Demo mode" in page.locator(".la-top").inner_text()
     assert page.locator("#la-input textarea").get_attribute("placeholder") == "Ask about your credit line…"
+    for control in ("#la-send", "#la-handoff", "#la-new"):          # longer English labels still fit
+        assert inside_viewport(page, page.locator(control)), control
+        assert page.locator(control).evaluate("(el) => el.scrollWidth <= el.clientWidth"), control
     option = page.locator("#la-account-select option:checked").inner_text()
     assert "Healthy account of an English-speaking customer" in option   # descriptions too
     assert not re.search(r"[\u4e00-\u9fff]", page.locator("body").inner_text().replace("中文", ""))

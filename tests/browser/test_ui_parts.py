@@ -84,10 +84,9 @@ def test_the_plan_is_its_sentences_and_a_timeline_from_now_to_the_goal() -> None
     markup = render_answer(parts)
     assert visible_text(markup).count(PLAN_SENTENCES[0]) == 1
     nodes = plan_timeline(PLAN, parts, "zh")
-    assert [when for when, _, _ in nodes] == ["现在", "2026年11月23日(周一) 09:00", "2026年11月23日(周一) 09:00"]
+    assert [when for when, _, _ in nodes] == ["现在", "2026年11月23日(周一) 09:00"]  # one node per moment
     assert nodes[0][1] == [phrases[0]]  # the composer's words for each step, never re-derived
-    assert nodes[1][1] == [phrases[1]]
-    assert nodes[2][1] == ["最多可借 10,200 元"] and nodes[2][2] == "la-node-goal"
+    assert nodes[1][1] == [phrases[1], "最多可借 10,200 元"] and nodes[1][2] == "la-node-goal"
     assert '<ol class="la-timeline">' in markup and ui_text("zh", "plan") in markup
 
 
@@ -176,6 +175,14 @@ def test_a_second_hand_off_keeps_the_case_number(backend: Any) -> None:
     again = backend.handoff(caller, account_id="demo-risk-hold", conversation_id=first["conversation_id"])
     assert first["handoff"] and len(first["handoff_id"]) <= 12
     assert again["handoff_id"] == first["handoff_id"]
+
+
+def test_a_hand_off_before_any_question_comes_in_the_pages_language(backend: Any) -> None:
+    caller = backend.caller(None, "127.0.0.1")
+    english = backend.handoff(caller, account_id="demo-overdue", conversation_id=None, words="Talk to a person")
+    assert english["handoff"] and english["lang"] == "en" and english["handoff_id"] in english["answer"]
+    chinese = backend.handoff(caller, account_id="demo-healthy-en", conversation_id=None, words="转人工")
+    assert chinese["handoff"] and chinese["lang"] == "zh"
 
 
 def test_the_backend_keeps_the_access_rules_and_words_failures_for_the_customer(backend: Any) -> None:
