@@ -11,6 +11,7 @@ turn's slots, for audit and tests):
 | `choose`     | the message is a clarifying choice offered on the last turn     | that choice's intent      |
 | `hand_off`   | an explicit request for a person / appeal / review, or a sure   | appeal_or_human (thread kept) |
 |              | reading of one that is not a complaint                          |                           |
+| `own_case`   | after a rule answer, a short turn about the writer's own case   | the situation offered beside the rule |
 | `follow_up`  | a short follow-up, a what-if or a complaint, inside a thread,   | the thread's intent       |
 |              | and the model does not confidently name another topic           |                           |
 | `open_what_if` | a what-if or time question opening a conversation              | cannot_borrow             |
@@ -46,6 +47,12 @@ IN_SCOPE = THREAD_INTENTS | {"appeal_or_human"}
 # Intents an opening what-if ("如果我先还1200呢？") may be read as although it asks about borrowing.
 OPENER_REREAD = frozenset({"policy_question", "limit_not_restored", "out_of_scope"})
 SITUATION_INTENTS = SITUATION_INTENTS - {"appeal_or_human"}
+# Situation readings a general question ("一般", "需要什么条件", no first person) is re-read from:
+# how long until a repayment posts is a limit question whatever its wording (contract section 4).
+GENERAL_REREAD = frozenset({"cannot_borrow", "limit_increase", "limit_reduced_or_closed"})
+# Topics a message names in words too distinct to mistake ("提额", "how much can I borrow"): when the
+# model ranks one of them but puts another situation first, the named one is the question.
+NAMED_OVER_MODEL = frozenset({"limit_increase", "how_much_can_i_borrow"})
 # Readings of "when at the earliest / what must I do to borrow" that are really the borrow check.
 PLAN_QUESTION_READINGS = frozenset({"policy_question", "how_much_can_i_borrow", "limit_not_restored", "out_of_scope"})
 
@@ -93,6 +100,9 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         return Decision(chosen, _amount(reading, chosen, thread), "choose")
     if reading.asks_for_person:
         return Decision("appeal_or_human", None, "hand_off")
+    own = _own_case_after_a_rule(reading, thread)
+    if own is not None:
+        return Decision(own, _amount(reading, own, thread), "own_case")
     if thread.intent in THREAD_INTENTS and _leans_back(reading, thread.intent):
         switched = _switched_topic(reading, thread.intent)
         if switched is None and thread.intent == "how_much_can_i_borrow" and reading.amount is not None:
@@ -114,6 +124,15 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         # "花呗额度怎么提升": the question is about the product it names; our line's reading is
         # offered as a choice ("我在别的银行信用卡上欠了不少，这是不是借不出来的原因").
         return Decision("out_of_scope", None, "new_topic", (intent,))
+    if (reading.named_topic in NAMED_OVER_MODEL and reading.named_topic != intent and intent in SITUATION_INTENTS
+            and reading.named_topic in dict(reading.ranked) and reading.amount is None):
+        intent = reading.named_topic  # "我已经还清了，为什么提额不给过": the topic it names, not "还清" alone
+    alternatives: tuple[str, ...] = ()
+    if (reading.asks_in_general and intent in GENERAL_REREAD and "policy_question" in dict(reading.ranked)
+            and reading.amount is None):
+        # "提额失败一般是什么原因": a rule question (labelling guide rule 1); the situation reading
+        # is offered too, and the rule answer adds the account's own status where it bears on it.
+        intent, alternatives = "policy_question", (intent,)
     if intent == "how_much_can_i_borrow" and reading.amount is not None:
         intent = "cannot_borrow"  # "能借5000吗": a named amount is a draw to check, not a maximum
     if reading.asks_to_draw and intent in ("out_of_scope", "policy_question") and not reading.off_topic:
@@ -123,7 +142,7 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         intent = "limit_not_restored"  # "转账还了8000，额度还是6000": a repayment the limit does not show
     if reading.asks_for_plan and intent in PLAN_QUESTION_READINGS:
         intent = "cannot_borrow"  # "最快什么时候能借5000": the borrow check, answered plan first
-    alternatives = _alternatives(reading, intent)
+    alternatives = alternatives or _alternatives(reading, intent)
     if reading.mentions_wrong_decision and "appeal_or_human" not in alternatives:
         alternatives = (*alternatives[:1], "appeal_or_human")  # a complaint: explain, and offer a person
     return Decision(intent, _amount(reading, intent, thread), "new_topic", alternatives)
@@ -156,6 +175,20 @@ def _leans_back(reading: Understanding, thread_intent: str) -> bool:
                 and thread_intent in SITUATION_INTENTS and reading.named_topic is None)
     return (reading.is_follow_up or reading.what_if or assumed or reading.mentions_wrong_decision or stray
             or own_case)
+
+
+def _own_case_after_a_rule(reading: Understanding, thread: Thread) -> str | None:
+    """After a rule answer, a short turn about the writer's own case ("那我的是什么原因", "我的呢",
+    "我自己能申请吗") asks the situation question the rule was about: the situation reading
+    offered beside the rule answer, else the model's own situation reading."""
+    if thread.intent != "policy_question" or not (reading.speaks_of_self and reading.may_lean_back):
+        return None
+    if reading.asks_to_draw:
+        return None  # "那我借8万": a draw, checked as one
+    offered = next((intent for _, intent in thread.offered if intent in SITUATION_INTENTS), None)
+    if offered is not None and reading.named_topic in (None, offered):
+        return offered
+    return reading.intent if reading.intent in SITUATION_INTENTS else None
 
 
 def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:

@@ -38,6 +38,7 @@ class Cues:
     follow_up_max_chars: int
     follow_up_max_words: int
     general_markers: re.Pattern[str]
+    own_state: re.Pattern[str]
     situation_follow_up_max_chars: int
     situation_follow_up_max_words: int
     wrong_decision: re.Pattern[str]
@@ -72,6 +73,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "domain_words",
             "reports_repayment",
             "general_markers",
+            "own_state",
         )
     }
     return Cues(
@@ -146,6 +148,18 @@ def could_be_about_the_thread(text: str) -> bool:
     cues = load_cues()
     short = _is_short(text.strip(), cues.situation_follow_up_max_chars, cues.situation_follow_up_max_words)
     return short and not cues.general_markers.search(text)
+
+
+def asks_in_general(text: str) -> bool:
+    """A question about the rules in general: a general marker and nothing of the writer's own
+    current state ("提额失败一般是什么原因", not "我提额失败一般是什么原因")."""
+    cues = load_cues()
+    return bool(cues.general_markers.search(text)) and not cues.own_state.search(text)
+
+
+def speaks_of_self(text: str) -> bool:
+    """A first person, a present state or a reported app message ("我的呢", "现在显示…")."""
+    return bool(load_cues().own_state.search(text))
 
 
 def _is_short(text: str, max_chars: int, max_words: int) -> bool:

@@ -77,6 +77,8 @@ class Understanding(BaseModel):
     what_if: bool = False
     is_follow_up: bool = False
     may_lean_back: bool = False  # short and naming no general rule: inside a thread, about the thread
+    asks_in_general: bool = False  # a general marker and no first person or present state (guide rule 1)
+    speaks_of_self: bool = False  # a first person, a present state or a reported app message
     mentions_wrong_decision: bool = False  # a complaint about the decision: the thread's topic goes on
     asks_for_person: bool = False  # an explicit request for a person, an appeal or a review
     off_topic: bool = False  # interest, fees, how to repay, bills, SMS codes (contract section 4)

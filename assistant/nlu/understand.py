@@ -30,7 +30,7 @@ _LIMIT_BEFORE = re.compile(
 )
 # A cap the customer quotes back ("借5000为什么只能借3000", "it only lets me take 3000"): not the draw.
 _CAP_BEFORE = re.compile(
-    r"(只能|只可以|只让我?|只给我?|仅能|最多只能|only|only (lets|let|allows|allowed) me( to)?)\s*(借|贷|取|borrow|draw|take|get)?\s*(个|了)?\s*$",
+    r"(只能|只可以|只让我?|只给我?|仅能|最多只能|最少|至少|最低|only|only (lets|let|allows|allowed) me( to)?)\s*(借|贷|取|borrow|draw|take|get)?\s*(个|了)?\s*$",
     re.IGNORECASE,
 )
 
@@ -79,6 +79,8 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         what_if=what_if,
         is_follow_up=cues.is_follow_up(normalized),
         may_lean_back=cues.could_be_about_the_thread(normalized),
+        asks_in_general=cues.asks_in_general(normalized),
+        speaks_of_self=cues.speaks_of_self(normalized),
         mentions_wrong_decision=cues.says_decision_wrong(normalized),
         asks_for_person=cues.asks_for_person(normalized),
         asks_for_plan=cues.asks_for_plan(normalized),

@@ -152,3 +152,22 @@ def test_a_reported_repayment_the_model_reads_as_off_the_line_is_a_limit_questio
     about_increase = reading("policy_question", 0.5, named_topic="limit_increase",
                              reported_repayment=ReportedRepayment())
     assert next_turn(about_increase, Thread(), "我已经还清了，为什么提额不给过").intent == "policy_question"
+
+
+def test_a_general_question_the_model_reads_as_a_situation_is_a_rule_question_with_the_situation_offered() -> None:
+    general = reading("limit_increase", 0.9, asks_in_general=True,
+                      ranked=(("limit_increase", 0.9), ("policy_question", 0.08)))
+    decision = next_turn(general, Thread(), "提额失败一般是什么原因")
+    assert decision == Decision("policy_question", None, "new_topic", ("limit_increase",))
+    own = reading("limit_increase", 0.9, ranked=(("limit_increase", 0.9), ("policy_question", 0.08)))
+    assert next_turn(own, Thread(), "我提额失败是什么原因").intent == "limit_increase"
+
+
+def test_own_case_after_a_rule_answer_takes_the_situation_offered_beside_it() -> None:
+    after_rule = Thread(intent="policy_question", offered=(("我的额度为什么被降了？", "limit_reduced_or_closed"),))
+    mine = reading("out_of_scope", 0.5, speaks_of_self=True, may_lean_back=True)
+    decision = next_turn(mine, after_rule, "那我的是什么原因")
+    assert (decision.intent, decision.transition) == ("limit_reduced_or_closed", "own_case")
+    draw = reading("out_of_scope", 0.5, speaks_of_self=True, may_lean_back=True, asks_to_draw=True,
+                   amount=Decimal(80000))
+    assert next_turn(draw, after_rule, "那我借8万").intent == "cannot_borrow"
