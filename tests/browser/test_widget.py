@@ -224,6 +224,25 @@ def test_widget_fills_a_small_screen_and_floats_on_a_large_one(sized_page: Any, 
     sized_page.readme_screenshot(f"widget-{sized_page.size}")
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_widget_answers_are_read_from_their_start_with_their_sources_once(sized_page: Any, servers: Any,
+                                                                         lang: str) -> None:
+    account, question, figure, sources = {
+        "zh": ("demo-multi", QUESTION, "1,200", "依据："),
+        "en": ("demo-multi", "Why can't I borrow?", "CNY 1,200", "Sources:"),
+    }[lang]
+    page = open_widget(sized_page, servers, f"account={account}&lang={lang}")
+    answer = send(page, question)
+    assert figure in answer.inner_text()
+    bubble = answer.locator(".la-bubble").inner_text()
+    assert sources not in bubble                                # the titles are listed once, below it
+    assert answer.locator(".la-source summary").count() >= 2
+    messages = page.locator(f"{WIDGET} .la-messages").bounding_box()
+    asked = page.locator(f"{WIDGET} .la-user").last.bounding_box()
+    assert messages["y"] <= asked["y"] <= messages["y"] + 40   # the question heads the view
+    assert page.locator(f"{WIDGET} .la-root").get_attribute("lang") == ("en" if lang == "en" else "zh-CN")
+
+
 def test_widget_failures_are_localised_with_a_retry_and_the_question_kept(sized_page: Any, servers: Any) -> None:
     page = open_widget(sized_page, servers)
     page.route("**/api/chat", lambda route: route.abort("internetdisconnected"))

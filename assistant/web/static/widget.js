@@ -250,13 +250,27 @@
     ui.launcher.hidden = open;
     ui.launcher.setAttribute("aria-expanded", String(open));
     ui.host.classList.toggle("la-open", open);
-    if (open) scrollDown();
+    if (open) revealLatest();
     // Re-opening after a reload must not steal the host page's focus.
     if (open && !quiet) ui.input.focus();
     if (!open && wasOpen && !quiet) ui.launcher.focus();
   }
 
   function scrollDown() { ui.messages.scrollTop = ui.messages.scrollHeight; }
+
+  // An answer is read from its start: its question (or the answer itself, for a hand-off) is
+  // brought to the top of the messages, never scrolled past while the answer streams in.
+  function reveal(item) {
+    if (!item) return;
+    var offset = item.getBoundingClientRect().top - ui.messages.getBoundingClientRect().top;
+    ui.messages.scrollTop = Math.max(0, ui.messages.scrollTop + offset - 8);
+  }
+
+  function revealLatest() {
+    var questions = ui.messages.querySelectorAll(".la-user");
+    if (questions.length) reveal(questions[questions.length - 1]);
+    else scrollDown();
+  }
 
   function renderMessage(message) {
     var item = el("li", "la-msg " + (message.role === "user" ? "la-user" : "la-bot"));
@@ -276,7 +290,7 @@
     if (message.sections && message.sections.length) item.appendChild(renderSources(message.sections, answerTexts));
     if (message.role === "bot" && message.turn != null && state.conversationId) item.appendChild(renderFeedback(message));
     ui.messages.appendChild(item);
-    scrollDown();
+    if (message.role === "user" || message.error) scrollDown();
     return { item: item, bubble: bubble };
   }
 
@@ -427,11 +441,26 @@
   }
 
   function replyOf(result, streamed) {
+    var sections = (result.sections && result.sections.length ? result.sections : result.citations) || [];
     return {
-      role: "bot", text: result.answer || streamed, turn: result.turn, lang: result.lang,
-      caseNumber: result.handoff ? result.handoff_id : null, clarify: result.clarify || [],
-      sections: (result.sections && result.sections.length ? result.sections : result.citations) || []
+      role: "bot", text: withoutSourcesLine(result.answer || streamed, sections), turn: result.turn,
+      lang: result.lang, caseNumber: result.handoff ? result.handoff_id : null, clarify: result.clarify || [],
+      sections: sections
     };
+  }
+
+  // The answer's "依据：《…》" / "Sources: …" line names the sections listed under it, which open
+  // to their text: the line is left out so the sources are shown once (as /ui does).
+  function withoutSourcesLine(text, sections) {
+    var titles = sections.map(function (s) { return s.title || ""; }).filter(Boolean)
+      .sort(function (a, b) { return b.length - a.length; });
+    if (!titles.length) return text;
+    return text.split("\n").filter(function (line) {
+      if (!titles.some(function (title) { return line.indexOf(title) >= 0; })) return true;
+      var rest = line.trim().replace(/^[^：:《“"]{1,16}[：:]\s*/, "");
+      titles.forEach(function (title) { rest = rest.split(title).join(""); });
+      return rest.replace(/[\s《》“”"'、，,;；。.]+/g, "") !== "";
+    }).join("\n");
   }
 
   // -- user actions ----------------------------------------------------------------------------
@@ -464,10 +493,12 @@
     view.item.classList.add("la-pending");
     var streamed = "";
     try {
+      var asked = view.item.previousElementSibling;
+      reveal(asked);
       var result = await streamChat(text, function (delta) {
         streamed += delta;
         view.bubble.textContent = streamed;
-        scrollDown();
+        reveal(asked);
       });
       state.conversationId = result.conversation_id || state.conversationId;
       var reply = replyOf(result, streamed);
@@ -475,6 +506,7 @@
       saveState();
       view.item.remove();
       renderMessage(reply);
+      reveal(asked);
     } catch (error) {
       view.item.remove();
       var failed = failure(error instanceof RequestFailed ? error.status : 500);
@@ -495,7 +527,7 @@
       var reply = replyOf(data, "");
       state.messages.push(reply);
       saveState();
-      renderMessage(reply);
+      reveal(renderMessage(reply).item);
     } catch (error) {
       var failed = failure(error instanceof RequestFailed ? error.status : 500);
       renderMessage({ role: "bot", text: failed.text, error: true });
