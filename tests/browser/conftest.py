@@ -121,6 +121,39 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         api_thread.join(timeout=10)
 
 
+# A deployment's own product names, to prove they reach the page title, greeting and widget header.
+BRAND = {"zh": "花花贷", "en": "Flexi Loan"}
+
+
+@pytest.fixture(scope="session")
+def branded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second app (demo mode) configured with BRAND's product names; yields its origin."""
+    import uvicorn
+
+    from assistant.services import Services
+    from assistant.settings import load_settings
+    from assistant.web import create_app
+
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("branded-data"), secret=None, api_keys=None,
+                             llm="off", rate_limit="1000/minute", product_name_zh=BRAND["zh"],
+                             product_name_en=BRAND["en"])
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(Services(settings), warm_up=False), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the branded app did not start on loopback")
+        time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 def serve_host_page(port: int, api_origin: str) -> http.server.ThreadingHTTPServer:
     """examples/host-page.html on its own origin, its widget URL and CSP pointed at the app."""
     page = HOST_PAGE.read_text(encoding="utf-8").replace(EXAMPLE_API_ORIGIN, api_origin).encode()

@@ -80,6 +80,23 @@ def test_first_screen_greets_offers_questions_and_keeps_the_message_box_in_view(
     assert sized_page.outside_loopback() == []
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_product_name_comes_from_configuration(sized_page: Any, branded: str, lang: str) -> None:
+    from tests.browser.conftest import BRAND
+
+    title = {"zh": "花花贷额度助手", "en": "Flexi Loan assistant"}[lang]
+    page = sized_page.page
+    page.goto(f"{branded}/ui/?lang={lang}")
+    page.locator(".la-scroll[data-tab]").wait_for(state="attached")
+    assert page.title() == title and page.locator(".la-top h1").inner_text() == title
+    assert BRAND[lang] in page.locator(".la-greeting").inner_text()
+    assert "借呗" not in page.locator("body").inner_text() and "credit line assistant" not in page.title()
+    page.goto(f"{branded}/widget/demo?account=demo-overdue&lang={lang}")
+    page.locator("limit-assistant-widget .la-launcher").click()
+    assert page.locator("limit-assistant-widget #la-title").inner_text() == title
+    assert BRAND[lang] in page.locator("limit-assistant-widget .la-bot .la-bubble").first.inner_text()
+
+
 def test_each_answer_is_shown_once_with_cards_steps_and_citations(sized_page: Any, servers: Any) -> None:
     page = open_ui(sized_page, servers, "demo-overdue")
     assert "逾期5天未还1,200元" in page.locator("#la-account-select option:checked").inner_text()
