@@ -1,7 +1,9 @@
 """Benchmark: /api/chat throughput and latency under bounded concurrent load on loopback.
 
 Starts `uvicorn app:build_app --factory --workers N` on a free 127.0.0.1 port with a fresh data
-directory (demo mode, no LLM), waits for /healthz, sends a warm-up, then `--requests` chats from
+directory (demo mode, no LLM), waits for /healthz and for every worker to finish starting (the
+first worker answers /healthz while the others still load: connections opened then all go to
+it, and the run measured one worker), sends a warm-up, then `--requests` chats from
 `--concurrency` concurrent clients (httpx.AsyncClient), cycling over demo accounts and
 check-backed questions (each request a new conversation). Prints answers/s, p50/p95/p99 and the
 server's resident memory (parent + workers). Target on a 2-core machine: ≥ 300 answers/s at
@@ -52,16 +54,18 @@ def server_pids(pid: int) -> list[int]:
     return [pid, *(int(p) for p in children.read_text().split())] if children.exists() else [pid]
 
 
+def cpu_seconds_of(pid: int) -> float:
+    """User + system CPU time of one process (Linux /proc); 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime in ticks
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of the server processes (Linux /proc)."""
-    total = 0
-    for p in server_pids(pid):
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
-    return total / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of the server processes."""
+    return sum(cpu_seconds_of(p) for p in server_pids(pid))
 
 
 def rss_mb(pid: int) -> float:
@@ -99,6 +103,20 @@ async def wait_ready(client: httpx.AsyncClient, server: subprocess.Popen[bytes],
             pass
         await asyncio.sleep(0.5)
     raise SystemExit("server did not become ready")
+
+
+async def wait_workers_idle(server: subprocess.Popen[bytes], workers: int, timeout: float = 300) -> float:
+    """Wait until the server has its `workers` worker processes and none of its processes used
+    CPU for a second (every worker's start-up and warm-up done); returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        pids = server_pids(server.pid)
+        before = {pid: cpu_seconds_of(pid) for pid in pids}
+        await asyncio.sleep(1.0)
+        busy = [pid for pid in pids if cpu_seconds_of(pid) - before[pid] > 0.05]
+        if len(pids) > workers and not busy:  # parent (+ resource tracker) + workers
+            return time.monotonic() - started
+    raise SystemExit("the workers did not finish starting")
 
 
 async def one_chat(client: httpx.AsyncClient, index: int, stream: bool) -> float:
@@ -140,10 +158,13 @@ async def main(args: argparse.Namespace) -> None:
             limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60, limits=limits) as client:
                 await wait_ready(client, server)
+                await wait_workers_idle(server, args.workers)
                 await load(client, args.warmup, args.concurrency, args.stream)
                 rss_before, cpu_before, client_before = rss_mb(server.pid), cpu_seconds(server.pid), time.process_time()
+                per_process = {pid: cpu_seconds_of(pid) for pid in server_pids(server.pid)}
                 latencies, wall = await load(client, args.requests, args.concurrency, args.stream)
                 rss_after, cpu_used = rss_mb(server.pid), cpu_seconds(server.pid) - cpu_before
+                split = sorted((cpu_seconds_of(pid) - used for pid, used in per_process.items()), reverse=True)
                 client_used = time.process_time() - client_before
         finally:
             os.killpg(server.pid, signal.SIGTERM)
@@ -160,6 +181,8 @@ async def main(args: argparse.Namespace) -> None:
     print(f"  server CPU   {cpu_ms:7.1f} ms per answer → at most {1000 * cores / cpu_ms:.0f} answers/s "
           f"on {cores} idle cores; load client CPU {client_ms:.1f} ms per answer "
           f"(both on these cores: at most {1000 * cores / (cpu_ms + client_ms):.0f} answers/s)")
+    print(f"  CPU split    {' / '.join(f'{seconds:.1f}' for seconds in split[:args.workers])} s "
+          f"(busiest processes: the workers should share the load)")
     print(f"  machine      load average {os.getloadavg()[0]:.1f} at the end (other processes share the cores)")
     print(f"  server RSS   {rss_before:7.1f} MB after warm-up, {rss_after:.1f} MB after the run (parent + workers)")
 
