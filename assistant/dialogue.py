@@ -44,7 +44,8 @@ log = logging.getLogger("limit_assistant.dialogue")
 # What a hand-off requested by button (not by a typed message) records as the user's turn.
 HANDOFF_REQUEST = {"zh": "（请求转人工）", "en": "(asked for a person)"}
 PLAN_SECTION = "recourse-plan"
-# Threads whose own check a hand-off summarises (anything else: the limit_status check).
+# Situations with a check of their own: a hand-off tells the agent of the thread's, and a rule
+# question re-read from one of them adds the customer's own status from it.
 SITUATION_CHECKS = frozenset({"cannot_borrow", "how_much_can_i_borrow", "limit_not_restored",
                               "limit_reduced_or_closed", "limit_increase"})
 
@@ -135,7 +136,8 @@ class Assistant:
             return Answer(answer=self.composer.fixed(intent, lang).text, intent=intent, lang=lang,  # type: ignore[arg-type]
                           slots=slots)
         if intent == "policy_question":
-            return self._policy_answer(u, snapshot, platform, at, lang, slots)
+            about = next((i for i in decision.alternatives if i in SITUATION_CHECKS), None)
+            return self._policy_answer(u, snapshot, platform, at, lang, slots, about)
         if intent == "appeal_or_human":
             return self._handoff(snapshot, platform, at, lang, thread, conversation_id)
         action = INTENT_CHECK[intent]
@@ -232,16 +234,20 @@ class Assistant:
         return result.model_copy(update={"handoff": True, "handoff_id": handoff_id, "handoff_summary": summary})
 
     def _policy_answer(self, u: Understanding, snapshot: Snapshot, platform: Platform | None,
-                       at: datetime | None, lang: str, slots: dict[str, Any]) -> Answer:
-        """The rule from the knowledge base, plus a line on the customer's own account where one
-        of its reasons rests on a retrieved section (the check is kept for the audit; as a policy
-        question the turn reports no reason codes, section 4)."""
+                       at: datetime | None, lang: str, slots: dict[str, Any],
+                       about: str | None = None) -> Answer:
+        """The rule from the knowledge base, plus a line on the customer's own account: the
+        reasons of the situation the rule question is about (`about`: "提额失败一般是什么原因" →
+        the increase check), or else the status reasons that rest on a retrieved section. The
+        check is kept for the audit; as a policy question the turn reports no reason codes
+        (section 4)."""
         hits = self.retriever.search(u.normalized_text, k=3, lang=lang)
         sections = [CitedSection(doc_id=h.doc_id, section_id=h.section_id, title=h.title, text=h.text) for h in hits]
         composed = self.composer.policy_answer(sections, lang)
-        check = run_check(snapshot, "limit_status", at=at, platform=platform, policy=self.policy)
+        action = INTENT_CHECK.get(about) if about else None
+        check = run_check(snapshot, action or "limit_status", at=at, platform=platform, policy=self.policy)
         cited = {s.section_id for s in sections}
-        bearing = [r for r in check.reasons if cited & set(r.policy_refs)]
+        bearing = check.reasons if action else [r for r in check.reasons if cited & set(r.policy_refs)]
         text = composed.text
         if bearing:
             text += "\n" + self.composer.status_line(bearing, lang)

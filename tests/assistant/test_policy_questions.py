@@ -64,3 +64,13 @@ def test_situation_answer_states_the_rule(ask):
     result = ask("demo-healthy", "我还款后额度多久能恢复？").result
     if result.intent == "limit_not_restored":
         assert "2 小时" in result.answer and "repayment-posting" in {c.section_id for c in result.citations}
+
+
+def test_a_general_question_about_a_situation_states_the_rule_and_the_customers_own_status(ask):
+    # Issue 12: a policy answer for a known account adds a line on the user's own status.
+    answer = ask("demo-increase-cooldown", "提额失败一般是什么原因").result
+    assert answer.intent == "policy_question" and answer.reason_codes == []
+    assert "就您的账户来说" in answer.answer and "2026年12月5日" in answer.answer
+    assert [c.message for c in answer.clarify]  # the situation reading is offered as a choice
+    healthy = ask("demo-healthy", "提额失败一般是什么原因").result
+    assert "就您的账户来说" not in healthy.answer
