@@ -64,6 +64,13 @@ def test_first_screen_greets_offers_questions_and_keeps_the_message_box_in_view(
     greeting = page.locator(".la-greeting")
     assert "借呗额度助手" in greeting.inner_text()
     assert page.locator(".la-suggestion").count() == 4
+    # Nothing English on the Chinese page (gradio's own labels included), but the language's name.
+    shown = page.evaluate("""() => [...document.querySelectorAll('.la-brand, .la-langs, #la-conversation,'
+        + ' #la-composer, #la-actions, [role=alert], [role=status]')].map((el) => el.innerText).join(' ')""")
+    assert set(re.findall(r"[A-Za-z]{2,}", shown)) == {"English"}
+    for attribute in ("placeholder", "aria-label", "title"):
+        values = page.eval_on_selector_all(f"[{attribute}]", f"(els) => els.map((el) => el.getAttribute('{attribute}'))")
+        assert not [v for v in values if re.search(r"[A-Za-z]{3,}", v)], attribute
     for control in ("#la-input textarea", "#la-send", "#la-handoff", ".la-top h1", "#la-account-select",
                     ".la-langs"):
         assert inside_viewport(page, page.locator(control)), control
@@ -97,27 +104,39 @@ def test_the_product_name_comes_from_configuration(sized_page: Any, branded: str
     assert BRAND[lang] in page.locator("limit-assistant-widget .la-bot .la-bubble").first.inner_text()
 
 
-def test_each_answer_is_shown_once_with_cards_steps_and_citations(sized_page: Any, servers: Any) -> None:
-    page = open_ui(sized_page, servers, "demo-overdue")
-    assert "逾期5天未还1,200元" in page.locator("#la-account-select option:checked").inner_text()
-    answer = ask(page, QUESTION)
+# The overdue account in each language: its description, a question, the reason's title and
+# sentence (the customer's own figures), the first step, a citation and a word of its text.
+OVERDUE = {
+    "zh": ("逾期5天未还1,200元", QUESTION, "有逾期未还的欠款", OVERDUE_SENTENCE, "还清逾期欠款", CITATION_TITLE, "逾期"),
+    "en": ("1,200 overdue for 5 days", "Why can't I borrow?", "A payment is overdue",
+           "You have an overdue amount of CNY 1,200, 5 days past due; new draws are blocked until it is repaid.",
+           "Repay the overdue amount", "No new draws while a payment is overdue", "overdue"),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_answer_is_shown_once_with_cards_steps_and_citations(sized_page: Any, servers: Any, lang: str) -> None:
+    described, question, title, sentence, step, citation, word = OVERDUE[lang]
+    page = open_ui(sized_page, servers, "demo-overdue", lang=lang)
+    assert described in page.locator("#la-account-select option:checked").inner_text()
+    answer = ask(page, question)
     text = answer.inner_text()
-    assert text.count(OVERDUE_SENTENCE) == 1                  # the customer's own figures, once
+    assert text.count(sentence) == 1                          # the customer's own figures, once
     card = answer.locator(".la-card")
-    assert card.locator(".la-card-title").inner_text() == "有逾期未还的欠款"
-    assert OVERDUE_SENTENCE in card.inner_text()
-    assert answer.locator(".la-steplist li").first.inner_text().startswith("还清逾期欠款")
+    assert card.locator(".la-card-title").inner_text() == title
+    assert sentence in card.inner_text()
+    assert answer.locator(".la-steplist li").first.inner_text().startswith(step)
     assert page.locator(".la-log > .la-bot").count() == 1      # one answer block (no greeting, no repeat)
-    summary = answer.locator("summary", has_text=CITATION_TITLE)
-    section_text = answer.locator("details", has=page.locator("summary", has_text=CITATION_TITLE)).locator("p")
+    summary = answer.locator("summary", has_text=citation)
+    section_text = answer.locator("details", has=page.locator("summary", has_text=citation)).locator("p")
     assert not section_text.is_visible()
     summary.click()
-    assert section_text.is_visible() and "逾期" in section_text.inner_text()
+    assert section_text.is_visible() and word in section_text.inner_text()
     # The newest question heads the view, so the answer is read from its start.
     question_box = page.locator(".la-user").last.bounding_box()
     scroller = page.locator(".la-scroll").bounding_box()
     assert scroller["y"] <= question_box["y"] <= scroller["y"] + 40
-    if sized_page.size == "desktop":
+    if sized_page.size == "desktop" and lang == "zh":
         sized_page.readme_screenshot("ui-desktop")
     assert sized_page.outside_loopback() == [] and servers.outbound == []
 
@@ -198,6 +217,10 @@ def test_one_language_at_a_time_and_answers_keep_their_own(sized_page: Any, serv
     option = page.locator("#la-account-select option:checked").inner_text()
     assert "Healthy account of an English-speaking customer" in option   # descriptions too
     assert not re.search(r"[\u4e00-\u9fff]", page.locator("body").inner_text().replace("中文", ""))
+    assert "the credit line assistant" in page.locator(".la-greeting").inner_text()
+    assert page.locator(".la-suggestion").all_inner_texts()[1] == "How much can I borrow now?"
+    for control in (".la-top h1", "#la-account-select", ".la-langs", "#la-input textarea"):
+        assert inside_viewport(page, page.locator(control)), control
     english = ask(page, "How much can I borrow now?")
     assert "12,000" in english.inner_text() and "Sources (click to read)" in english.inner_text()
     chinese = ask(page, "我现在最多能借多少")          # a Chinese question in the English page
@@ -206,6 +229,13 @@ def test_one_language_at_a_time_and_answers_keep_their_own(sized_page: Any, serv
     assert "Helpful" in chinese.locator(".la-feedback").inner_text()  # the page's own labels stay English
     if sized_page.size == "desktop":
         sized_page.readme_screenshot("ui-desktop-en")
+    # And the other way round: the Chinese page answers an English question in English.
+    page.locator(".la-lang-option", has_text="中文").click()
+    page.locator("#la-send", has_text="发送").wait_for()
+    assert page.locator(".la-log .la-bot").first.get_attribute("lang") == "en"  # the conversation stays
+    english = ask(page, "How much can I borrow now?")
+    assert english.get_attribute("lang") == "en" and "Sources (click to read)" in english.inner_text()
+    assert "有帮助" in english.locator(".la-feedback").inner_text() and "Helpful" not in english.inner_text()
     assert sized_page.outside_loopback() == []
 
 
