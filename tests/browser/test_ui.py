@@ -141,36 +141,69 @@ def test_each_answer_is_shown_once_with_cards_steps_and_citations(sized_page: An
     assert sized_page.outside_loopback() == [] and servers.outbound == []
 
 
-def test_the_plan_is_a_timeline_and_clarify_choices_are_buttons(sized_page: Any, servers: Any,
+# A short, ambiguous message; the two readings the composer offers (label, message); the timeline's
+# first moment, what it reaches, and the plan's closing sentence.
+PLAN_CASE = {
+    "zh": ("借不了", [("为什么借不出来", QUESTION), ("最多能借多少", "我现在最多能借多少")], "现在", "最多可借",
+           "完成后最多可借 10,200 元。"),
+    "en": ("can't borrow", [("Why I cannot borrow", "Why can't I borrow?"), ("How much I can borrow", "How much can I borrow now?")],
+           "Now", "You can borrow up to", "Once done, you can borrow up to CNY 10,200."),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_plan_is_a_timeline_and_clarify_choices_are_buttons(sized_page: Any, servers: Any, lang: str,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from assistant.models import ClarifyOption
 
+    vague, readings, now, reach, closing = PLAN_CASE[lang]
+
     def extend(message: str, snapshot: Any, answer: Any) -> Any:
-        if message == "借不了":  # a short, ambiguous message: the composer offers two readings
-            answer = answer.model_copy(update={"clarify": [
-                ClarifyOption(label="为什么借不出来", message=QUESTION),
-                ClarifyOption(label="最多能借多少", message="我现在最多能借多少")]})
+        if message == vague:  # the composer offers two readings
+            answer = answer.model_copy(update={"clarify": [ClarifyOption(label=label, message=text)
+                                                           for label, text in readings]})
         return with_plan(servers.services, snapshot, answer) if answer.intent == "cannot_borrow" else answer
 
     script_assistant(monkeypatch, servers.services, extend)
-    page = open_ui(sized_page, servers, "demo-overdue")
-    answer = ask(page, "借不了")
+    page = open_ui(sized_page, servers, "demo-overdue", lang=lang)
+    answer = ask(page, vague)
     choices = answer.locator(".la-clarify button")
-    assert choices.all_inner_texts() == ["为什么借不出来", "最多能借多少"]
+    assert choices.all_inner_texts() == [label for label, _ in readings]
     choices.first.click()
-    page.locator(".la-user", has_text=QUESTION).wait_for()
+    page.locator(".la-user", has_text=readings[0][1]).wait_for()
     latest = page.locator(".la-log .la-bot:not(.la-pending):not(.la-greeting)").nth(1)
     latest.wait_for()
     timeline = latest.locator(".la-timeline")
     nodes = timeline.locator("li")
-    assert nodes.first.locator(".la-when").inner_text() == "现在"
+    assert nodes.first.locator(".la-when").inner_text() == now
     assert "1,200" in nodes.first.inner_text()                          # repay the overdue 1,200 now
-    assert "最多可借" in nodes.last.inner_text() and "10,200" in nodes.last.inner_text()
-    assert latest.inner_text().count("完成后最多可借 10,200 元。") == 1  # the plan's words, once
+    assert reach in nodes.last.inner_text() and "10,200" in nodes.last.inner_text()
+    assert latest.inner_text().count(closing) == 1                     # the plan's words, once
     assert page.locator(".la-clarify").count() == 0          # choices belong to the newest answer only
+    assert sized_page.outside_loopback() == []
+
+
+# A plan with a wait: the account, the question, the wait's moment, the goal's figure.
+PLAN_WITH_WAIT = {
+    "zh": ("最快什么时候能借5000", "现在", "2026年11月23日(周一) 09:00", "最多可借 7,200 元"),
+    "en": ("What do I need to do to borrow 5,000?", "Now", "Mon 23 Nov 2026 09:00", "You can borrow up to CNY 7,200"),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_plan_with_a_wait_reads_from_now_to_the_day_it_can_borrow(sized_page: Any, servers: Any,
+                                                                    lang: str) -> None:
+    question, now, day, goal = PLAN_WITH_WAIT[lang]
+    page = open_ui(sized_page, servers, "demo-multi", lang=lang)
+    answer = ask(page, question)
+    nodes = answer.locator(".la-timeline > li")
+    assert nodes.locator(".la-when").all_inner_texts() == [now, day]     # one node per moment
+    assert "1,200" in nodes.last.inner_text() and nodes.last.locator("span").last.inner_text() == goal
+    assert "la-node-goal" in (nodes.last.get_attribute("class") or "")
+    assert answer.locator(".la-card").count() == 3 and answer.locator(".la-timeline").inner_text().count(goal) == 1
     if sized_page.size == "mobile":
-        timeline.scroll_into_view_if_needed()
-        sized_page.readme_screenshot("ui-mobile")
+        answer.locator(".la-timeline").evaluate("(el) => el.scrollIntoView({block: 'center'})")
+        sized_page.readme_screenshot("ui-mobile" if lang == "zh" else "ui-mobile-en")
     assert sized_page.outside_loopback() == []
 
 
