@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -192,12 +193,18 @@ def send(page: Any, text: str) -> Any:
     return bots.last
 
 
-def test_widget_is_a_modal_dialog_that_escape_closes_and_returns_focus(sized_page: Any, servers: Any) -> None:
-    page = open_widget(sized_page, servers)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_widget_is_a_modal_dialog_that_escape_closes_and_returns_focus(sized_page: Any, servers: Any,
+                                                                       lang: str) -> None:
+    page = open_widget(sized_page, servers, f"account=demo-overdue&lang={lang}")
     panel = page.locator(f"{WIDGET} .la-panel")
     assert panel.get_attribute("role") == "dialog" and panel.get_attribute("aria-modal") == "true"
-    assert page.locator(f"{WIDGET} #la-title").inner_text() == "借呗额度助手"  # the configured product
-    assert "借呗额度助手" in page.locator(f"{WIDGET} .la-bot .la-bubble").first.inner_text()
+    title = {"zh": "借呗额度助手", "en": "Credit line assistant"}[lang]   # the configured product
+    assert page.locator(f"{WIDGET} #la-title").inner_text() == title
+    assert title.lower() in page.locator(f"{WIDGET} .la-bot .la-bubble").first.inner_text().lower()
+    shown = page.locator(f"{WIDGET} .la-panel").inner_text()
+    other = r"[\u4e00-\u9fff]" if lang == "en" else r"[A-Za-z]{3,}"      # one language at a time
+    assert not re.search(other, shown), shown
     active = "document.querySelector('limit-assistant-widget').shadowRoot.activeElement"
     assert page.evaluate(f"{active}.className") == "la-input"
     for _ in range(12):  # Tab never leaves the dialog
@@ -243,17 +250,21 @@ def test_widget_answers_are_read_from_their_start_with_their_sources_once(sized_
     assert page.locator(f"{WIDGET} .la-root").get_attribute("lang") == ("en" if lang == "en" else "zh-CN")
 
 
-def test_widget_failures_are_localised_with_a_retry_and_the_question_kept(sized_page: Any, servers: Any) -> None:
-    page = open_widget(sized_page, servers)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_widget_failures_are_localised_with_a_retry_and_the_question_kept(sized_page: Any, servers: Any,
+                                                                          lang: str) -> None:
+    question, offline, retry = {"zh": (QUESTION, "网络连接好像断了", "重试"),
+                                "en": ("Why can't I borrow?", "The connection seems to be down", "Try again")}[lang]
+    page = open_widget(sized_page, servers, f"account=demo-overdue&lang={lang}")
     page.route("**/api/chat", lambda route: route.abort("internetdisconnected"))
-    page.locator(f"{WIDGET} .la-input").fill(QUESTION)
+    page.locator(f"{WIDGET} .la-input").fill(question)
     page.locator(f"{WIDGET} .la-send").click()
     error = page.locator(f"{WIDGET} .la-error")
     error.wait_for()
-    assert "网络连接好像断了" in error.inner_text() and "Failed to fetch" not in error.inner_text()
-    assert page.locator(f"{WIDGET} .la-user .la-bubble").last.inner_text() == QUESTION
+    assert offline in error.inner_text() and "Failed to fetch" not in error.inner_text()
+    assert page.locator(f"{WIDGET} .la-user .la-bubble").last.inner_text() == question
     page.unroute("**/api/chat")
-    error.locator(".la-retry").click()
+    error.locator(".la-retry", has_text=retry).click()
     page.locator(f"{WIDGET} .la-source").first.wait_for()
     assert page.locator(f"{WIDGET} .la-error").count() == 0
     assert "1,200" in page.locator(f"{WIDGET} .la-bot .la-bubble").last.inner_text()
@@ -297,9 +308,10 @@ def test_widget_offers_clarify_choices_and_one_case_number(sized_page: Any, serv
     assert first == second and len(first) == 11
 
 
-def test_widget_meets_wcag_aa_by_axe_focus_and_target_size(sized_page: Any, servers: Any) -> None:
-    page = open_widget(sized_page, servers)
-    send(page, QUESTION)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_widget_meets_wcag_aa_by_axe_focus_and_target_size(sized_page: Any, servers: Any, lang: str) -> None:
+    page = open_widget(sized_page, servers, f"account=demo-overdue&lang={lang}")
+    send(page, QUESTION if lang == "zh" else "Why can't I borrow?")
     page.locator(f"{WIDGET} .la-source summary").first.click()
     assert axe_findings(page) == []
     assert small_targets(page, shadow_host=WIDGET) == []
