@@ -47,6 +47,18 @@ def open_ui(recorded: Any, servers: Any, account: str | None = None, lang: str =
     return page
 
 
+def rendered_fonts(page: Any, selector: str) -> list[str]:
+    """The fonts Chromium drew an element's text with (DevTools' CSS.getPlatformFontsForNode)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    cdp.detach()
+    return [str(font["familyName"]) for font in fonts]
+
+
 def ask(page: Any, question: str) -> Any:
     """Send `question` from the message box; the newest answer once it is there."""
     answers = page.locator(".la-log .la-bot:not(.la-pending):not(.la-greeting)")
@@ -77,6 +89,10 @@ def test_first_screen_greets_offers_questions_and_keeps_the_message_box_in_view(
     assert no_sideways_scroll(page)
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     assert page.locator("link[rel='icon']").get_attribute("href") == "/favicon.svg"
+    # Chinese is drawn with a CJK font from the page's stack (what Chromium really used, not the CSS).
+    assert "Noto Sans CJK SC" in page.locator(".la-top h1").evaluate("(el) => getComputedStyle(el).fontFamily")
+    used = rendered_fonts(page, ".la-top h1") + rendered_fonts(page, ".la-greeting p")
+    assert used and all(re.search(r"CJK|WenQuanYi|PingFang|YaHei|Source Han|Hiragino", font) for font in used), used
     assert page.request.get(f"{servers.api_origin}/favicon.svg").headers["content-type"] == "image/svg+xml"
     # A suggested question is sent as it is, and the box stays in view with the answer.
     page.locator(".la-suggestion").first.click()
@@ -351,6 +367,7 @@ def test_with_the_server_down_the_question_is_kept_and_retried_in_the_conversati
     shown = page.locator("body").inner_text()                      # gradio's English toast stays hidden
     assert "Connection lost" not in shown and "Connection to the server" not in shown and "Error" not in shown
     assert inside_viewport(page, note.locator("button.la-retry")) and inside_viewport(page, box)
+    assert axe_findings(page) == [] and small_targets(page) == []
     note.locator("button.la-retry", has_text=retry).click()        # still down: said so, still kept
     page.locator(".la-offline", has_text=again).wait_for()
     assert box.input_value() == suggestion
@@ -384,13 +401,15 @@ def test_with_the_server_down_the_question_is_kept_and_retried_in_the_conversati
     assert sized_page.outside_loopback() == []
 
 
-def test_the_message_box_has_a_limit_a_counter_and_no_jargon(sized_page: Any, servers: Any) -> None:
-    page = open_ui(sized_page, servers, "demo-overdue")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_message_box_has_a_limit_a_counter_and_no_jargon(sized_page: Any, servers: Any, lang: str) -> None:
+    page = open_ui(sized_page, servers, "demo-overdue", lang=lang)
     box = page.locator("#la-input textarea")
     assert box.get_attribute("maxlength") == "2000"
     box.fill("借" * 1990)
     counter = page.locator("#la-counter")
     assert counter.inner_text() == "1990/2000" and "la-near" in (counter.get_attribute("class") or "")
+    assert (counter.get_attribute("aria-label") or "").startswith("已输入 1990 个字" if lang == "zh" else "1990 of at most")
     box.fill("借" * 3600)
     assert len(box.input_value()) <= 2000   # the browser keeps to the limit
     page.locator("#la-send").click()
