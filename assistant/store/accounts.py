@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.errors import UserInputError
 from assistant.store.records import AccountSummary, StoredAccount
 from assistant.store.schema import Account, utcnow
-from assistant.store.transactions import affected_rows, transaction
+from assistant.store.transactions import affected_rows, core_transaction, transaction
 from assistant.store.upsert import upsert
 
 MAX_ACCOUNT_ID_LENGTH = 128
@@ -40,8 +40,8 @@ class AccountRepository:
 
     def load(self, account_id: str) -> StoredAccount | None:
         """Snapshot, platform and demo flag in one read (a chat turn needs all three)."""
-        with transaction(self._sessions) as session:
-            row = session.connection().execute(_LOAD, {"account_id": account_id}).first()
+        with core_transaction(self._sessions) as connection:
+            row = connection.execute(_LOAD, {"account_id": account_id}).first()
             return StoredAccount(snapshot=row[0], platform=row[1], is_demo=bool(row[2])) if row else None
 
     def get_platform(self, account_id: str) -> dict[str, Any] | None:

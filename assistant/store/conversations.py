@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import UserInputError
-from assistant.store.decisions import decision_row
+from assistant.store.decisions import decision_values
 from assistant.store.errors import NotFoundError
 from assistant.store.records import ConversationRecord, DecisionRecord, StoredTurn, TurnRecord
 from assistant.store.schema import AuditEntry, Conversation, Decision, Handoff, Turn, utcnow
-from assistant.store.transactions import affected_rows, transaction
+from assistant.store.transactions import affected_rows, core_transaction, transaction
 
 # A duplicate seq can only come from a writer that bypassed the row lock below; retrying once
 # or twice is enough for that, and a bounded loop never spins.
@@ -33,7 +33,8 @@ _INSERT_CONVERSATION = insert(Conversation)
 _INSERT_TURN = insert(Turn)
 _INSERT_AUDIT = insert(AuditEntry)
 _INSERT_DECISION = insert(Decision)
-_DECISION_COLUMNS = tuple(c.key for c in Decision.__table__.columns if c.autoincrement is not True)
+_INSERT_HANDOFF = insert(Handoff)
+_HANDOFF_EXISTS = select(Handoff.id).where(Handoff.id == bindparam("id"))
 _TOUCH = (update(Conversation).where(Conversation.id == bindparam("conversation_id"))
           .values(updated_at=bindparam("updated_at")))
 _TOUCH_WITH_STATE = _TOUCH.values(state=bindparam("state", type_=Conversation.__table__.c.state.type))
@@ -96,8 +97,8 @@ class ConversationRepository:
         if pending is not None:
             return ConversationRecord(id=conversation_id, account_id=pending.account_id, lang=pending.lang,
                                       state={}, created_at=pending.created_at, updated_at=pending.created_at)
-        with transaction(self._sessions) as session:
-            row = session.connection().execute(_READ, {"conversation_id": conversation_id}).first()
+        with core_transaction(self._sessions) as connection:
+            row = connection.execute(_READ, {"conversation_id": conversation_id}).first()
             return ConversationRecord.model_validate(row._mapping) if row else None
 
     def add_turn(
@@ -135,10 +136,9 @@ class ConversationRepository:
         decision: DecisionRecord | None = None,
     ) -> int:
         pending = self._pending.get(conversation_id)
-        with transaction(self._sessions) as session:
+        with core_transaction(self._sessions) as connection:
             # Core inserts of fixed statements (values as parameters, so SQLAlchemy compiles each
             # once): the ORM's unit of work was most of a turn's store time (bench/api.py).
-            connection = session.connection()
             now = utcnow()
             if pending is not None:  # its first turn: the conversation is written with it
                 connection.execute(_INSERT_CONVERSATION, {
@@ -146,8 +146,8 @@ class ConversationRepository:
                     "state": state or {}, "created_at": pending.created_at, "updated_at": now})
                 seq = 1
             else:
-                seq = self._next_seq(session, conversation_id, state, now)
-            fields = turn.model_dump(include=set(TurnRecord.model_fields))
+                seq = self._next_seq(connection, conversation_id, state, now)
+            fields = {name: getattr(turn, name) for name in TurnRecord.model_fields}  # no deep copy
             connection.execute(_INSERT_TURN, {"conversation_id": conversation_id, "seq": seq, "created_at": now,
                                               **fields})
             if audits:
@@ -155,25 +155,22 @@ class ConversationRepository:
                                    [{"conversation_id": conversation_id, "created_at": now, **a} for a in audits])
             for handoff in handoffs:
                 # A conversation has one case: a second hand-off request keeps its number.
-                if session.get(Handoff, handoff["id"]) is not None:
+                if connection.execute(_HANDOFF_EXISTS, {"id": handoff["id"]}).first() is not None:
                     continue
-                session.add(Handoff(conversation_id=conversation_id, turn_seq=seq, status="open",
-                                    created_at=now, **handoff))
+                connection.execute(_INSERT_HANDOFF, {"conversation_id": conversation_id, "turn_seq": seq,
+                                                     "status": "open", "created_at": now, **handoff})
             if decision is not None:
-                row = decision_row(conversation_id, seq, decision, now)
-                connection.execute(_INSERT_DECISION, {column: getattr(row, column) for column in _DECISION_COLUMNS})
-            session.flush()
+                connection.execute(_INSERT_DECISION, decision_values(conversation_id, seq, decision, now))
         if pending is not None:
             with self._pending_lock:
                 self._pending.pop(conversation_id, None)
         return seq
 
     @staticmethod
-    def _next_seq(session: Session, conversation_id: str, state: dict[str, Any] | None, now: datetime) -> int:
+    def _next_seq(connection: Connection, conversation_id: str, state: dict[str, Any] | None, now: datetime) -> int:
         # Touching the conversation row first takes its write lock (a row lock on PostgreSQL,
         # the database write lock on SQLite), so concurrent writers of one conversation queue
         # here and each then reads the latest seq.
-        connection = session.connection()
         params: dict[str, Any] = {"conversation_id": conversation_id, "updated_at": now}
         if state is not None:
             params["state"] = state

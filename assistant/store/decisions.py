@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,10 +19,20 @@ from assistant.store.transactions import transaction
 EXPORT_BATCH = 500
 
 
+def decision_values(conversation_id: str, turn_seq: int, record: DecisionRecord,
+                    created_at: datetime) -> dict[str, Any]:
+    """The column values of `record`'s row (add_turn inserts them inside its transaction).
+
+    The record's own values, not a `model_dump` copy: the row is written and the record is
+    frozen, so copying its checks and answer only cost time."""
+    values = {name: getattr(record, name) for name in DecisionRecord.model_fields}
+    values.update(conversation_id=conversation_id, turn_seq=turn_seq, created_at=created_at)
+    return values
+
+
 def decision_row(conversation_id: str, turn_seq: int, record: DecisionRecord, created_at: datetime) -> Decision:
-    """The ORM row for `record` (used by add_turn inside its transaction)."""
-    fields = record.model_dump(include=set(DecisionRecord.model_fields))
-    return Decision(conversation_id=conversation_id, turn_seq=turn_seq, created_at=created_at, **fields)
+    """The ORM row for `record`."""
+    return Decision(**decision_values(conversation_id, turn_seq, record, created_at))
 
 
 class DecisionRepository:

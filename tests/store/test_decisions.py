@@ -72,10 +72,10 @@ def test_turn_and_decision_are_one_transaction(store: Store, monkeypatch: pytest
 
     conversation_id = store.conversations.create("u-1", "zh")
 
-    def broken(*_args: Any, **_kwargs: Any) -> Decision:
+    def broken(*_args: Any, **_kwargs: Any) -> dict[str, Any]:
         raise RuntimeError("disk trouble while writing the record")
 
-    monkeypatch.setattr(conversations, "decision_row", broken)
+    monkeypatch.setattr(conversations, "decision_values", broken)
     with pytest.raises(RuntimeError):
         store.conversations.add_turn(conversation_id, TurnRecord(user_text="为什么借不了"), decision=decision())
     assert store.conversations.turns(conversation_id) == []
