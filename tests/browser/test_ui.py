@@ -270,14 +270,17 @@ def test_one_language_at_a_time_and_answers_keep_their_own(sized_page: Any, serv
     assert page.locator(".la-suggestion").all_inner_texts()[1] == "How much can I borrow now?"
     for control in (".la-top h1", "#la-account-select", ".la-langs", "#la-input textarea"):
         assert inside_viewport(page, page.locator(control)), control
+    if sized_page.size == "desktop":   # title, language and account on one line, as in Chinese
+        tops = [page.locator(c).bounding_box()["y"] for c in (".la-langs", "#la-account-select")]
+        assert abs(tops[0] - tops[1]) < 12 and page.locator(".la-top").bounding_box()["height"] < 120
     english = ask(page, "How much can I borrow now?")
     assert "12,000" in english.inner_text() and "Sources (click to read)" in english.inner_text()
+    if sized_page.size == "desktop":
+        sized_page.readme_screenshot("ui-desktop-en")
     chinese = ask(page, "我现在最多能借多少")          # a Chinese question in the English page
     assert chinese.get_attribute("lang") == "zh-CN"
     assert "依据条款" in chinese.inner_text() and "Sources" not in chinese.inner_text()
     assert "Helpful" in chinese.locator(".la-feedback").inner_text()  # the page's own labels stay English
-    if sized_page.size == "desktop":
-        sized_page.readme_screenshot("ui-desktop-en")
     # And the other way round: the Chinese page answers an English question in English.
     page.locator(".la-lang-option", has_text="中文").click()
     page.locator("#la-send", has_text="发送").wait_for()
