@@ -142,6 +142,13 @@ def test_errors_are_the_customers_words_with_a_retry_for_the_kept_question() -> 
             assert "String should" not in text and "422" not in text and "validation" not in text.lower()
 
 
+def test_the_readme_shows_every_screenshot_and_both_surfaces_at_both_sizes() -> None:
+    root = Path(__file__).resolve().parents[2]
+    shown = set(re.findall(r"\(docs/screens/([\w-]+\.png)\)", (root / "README.md").read_text("utf-8")))
+    assert shown == {p.name for p in (root / "docs/screens").glob("*.png")}
+    assert {"ui-desktop.png", "ui-mobile.png", "widget-desktop.png", "widget-mobile.png"} <= shown
+
+
 def test_every_label_exists_in_both_languages() -> None:
     import yaml
 
