@@ -224,7 +224,7 @@ TAB_JS = """
   return [state, id];
 }
 """
-KEPT_TABS = 2000  # conversations kept for reloads, newest first (a few kB each)
+KEPT_TABS = 500  # tabs whose conversation a reload gets back, newest first (each a few to ~100 kB)
 
 # The character counter under the message box: "12/2000", announced politely near the limit.
 COUNTER_JS = """

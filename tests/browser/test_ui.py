@@ -329,6 +329,30 @@ def test_failures_are_told_in_the_conversation_with_a_retry_and_the_question_kep
     assert page.locator(".la-error").count() == 0 and page.locator(".la-user").count() == 1
 
 
+def test_a_reload_keeps_the_tabs_conversation_and_only_that_tabs(sized_page: Any, servers: Any,
+                                                                  browser: Any) -> None:
+    page = open_ui(sized_page, servers, "demo-overdue", lang="en")
+    ask(page, "Why can't I borrow?")
+    page.reload()
+    page.locator(".la-log .la-card").first.wait_for()
+    assert page.locator(".la-user .la-bubble").all_inner_texts() == ["Why can't I borrow?"]
+    assert page.locator("#la-account-select").input_value() == "demo-overdue"
+    assert page.locator("#la-send").inner_text() == "Send"
+    other = browser.new_context(viewport=page.viewport_size)           # another tab starts afresh
+    try:
+        fresh = other.new_page()
+        fresh.goto(f"{servers.api_origin}/ui/")
+        fresh.locator(".la-scroll[data-tab]").wait_for(state="attached")
+        assert fresh.locator(".la-greeting").count() == 1 and fresh.locator(".la-user").count() == 0
+    finally:
+        other.close()
+    page.locator("#la-new").click()
+    page.locator(".la-greeting").wait_for()
+    page.reload()
+    page.locator(".la-scroll[data-tab]").wait_for(state="attached")
+    assert page.locator(".la-greeting").count() == 1 and page.locator(".la-user").count() == 0
+
+
 @pytest.fixture
 def outage(servers: Any) -> Any:
     """The app behind a relay the test can take down (connections refused) and bring back."""
