@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import ColumnElement
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from assistant.errors import ConfigError
@@ -27,9 +26,15 @@ def upsert(
     if not rows:
         return
     dialect = session.get_bind().dialect.name
+    # Each dialect's module is imported when used: importing PostgreSQL's (with its async
+    # drivers and asyncio) cost every CLI start ~0.07 s, on SQLite too.
     if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         statement: Any = sqlite.insert(model)
     elif dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         statement = postgresql.insert(model)
     else:
         raise ConfigError(f"unsupported database back-end {dialect!r}: use SQLite or PostgreSQL")
