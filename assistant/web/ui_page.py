@@ -226,7 +226,8 @@ TAB_JS = """
 """
 KEPT_TABS = 500  # tabs whose conversation a reload gets back, newest first (each a few to ~100 kB)
 
-# The character counter under the message box: "12/2000", announced politely near the limit.
+# The character counter under the message box: "12/2000" on screen; in words for a screen reader
+# (it describes the message box), as hidden text: aria-label is not for a plain paragraph.
 COUNTER_JS = """
 const update = () => {
   const input = document.querySelector('#la-input textarea');
@@ -236,8 +237,8 @@ const update = () => {
   input.setAttribute('maxlength', String(max));
   input.setAttribute('aria-describedby', 'la-counter');
   const count = input.value.length;
-  out.textContent = out.dataset.short.replace('{count}', count).replace('{max}', max);
-  out.setAttribute('aria-label', out.dataset.long.replace('{count}', count).replace('{max}', max));
+  out.querySelector('.la-count').textContent = out.dataset.short.replace('{count}', count).replace('{max}', max);
+  out.querySelector('.la-sr').textContent = out.dataset.long.replace('{count}', count).replace('{max}', max);
   out.classList.toggle('la-near', count >= max * 0.9);
 };
 document.addEventListener('input', (event) => {
@@ -349,7 +350,8 @@ class ChatPage:
         return (f'<p id="la-counter" class="la-counter" data-max="{MAX_MESSAGE_CHARS}" '
                 f'data-short="{esc(ui_text(lang, "counter", count="{count}", max="{max}"))}" '
                 f'data-long="{esc(ui_text(lang, "counter_label", count="{count}", max="{max}"))}">'
-                f'0/{MAX_MESSAGE_CHARS}</p>')
+                f'<span class="la-count" aria-hidden="true">0/{MAX_MESSAGE_CHARS}</span>'
+                f'<span class="la-sr">{esc(ui_text(lang, "counter_label", count=0, max=MAX_MESSAGE_CHARS))}</span></p>')
 
     def relabel(self, state: State) -> Outputs:
         self._remember(state)

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 # What axe-core must not find (WCAG 2.x A/AA and best practices, every rule axe runs by default).
-BLOCKING_IMPACTS = ("serious", "critical")
+# Issue 16 asks for no serious or critical finding; the pages have none of any impact, and keep it so.
+BLOCKING_IMPACTS = ("minor", "moderate", "serious", "critical")
 MIN_TARGET_PX = 44
 
 # Every element a person can click or tap, in the page and inside open shadow roots.
@@ -35,7 +36,7 @@ TARGETS = "button, select, summary, a[href], textarea, input:not([type=radio]), 
 
 
 def axe_findings(page: Any) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations on the page as it is now (offline: the
+    """axe-core's violations (BLOCKING_IMPACTS) on the page as it is now (offline: the
     axe.min.js bundled in axe-playwright-python), each with its rule, impact and targets."""
     from axe_playwright_python.sync_playwright import Axe
 

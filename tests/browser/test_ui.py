@@ -435,15 +435,17 @@ def test_the_message_box_has_a_limit_a_counter_and_no_jargon(sized_page: Any, se
     assert box.get_attribute("maxlength") == "2000"
     box.fill("借" * 1990)
     counter = page.locator("#la-counter")
-    assert counter.inner_text() == "1990/2000" and "la-near" in (counter.get_attribute("class") or "")
-    assert (counter.get_attribute("aria-label") or "").startswith("已输入 1990 个字" if lang == "zh" else "1990 of at most")
+    assert counter.locator(".la-count").inner_text() == "1990/2000" and "la-near" in (counter.get_attribute("class") or "")
+    words = "已输入 1990 个字，最多 2000 个字" if lang == "zh" else "1990 of at most 2000 characters"
+    assert counter.locator(".la-sr").text_content() == words     # what a screen reader hears
     box.fill("借" * 3600)
     assert len(box.input_value()) <= 2000   # the browser keeps to the limit
     page.locator("#la-send").click()
     page.locator(".la-log .la-bot:not(.la-pending):not(.la-greeting)").first.wait_for()
     body = page.locator("body").inner_text()
-    assert "String should" not in body and "characters" not in body and "422" not in body
-    assert page.locator("#la-counter").inner_text() == "0/2000"
+    said = page.locator("#la-conversation").inner_text()
+    assert "String should" not in body and "422" not in body and "characters" not in said
+    assert page.locator("#la-counter .la-count").inner_text() == "0/2000"
 
 
 def test_feedback_is_stored(sized_page: Any, servers: Any) -> None:

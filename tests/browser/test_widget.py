@@ -274,7 +274,8 @@ def test_widget_never_shows_validation_jargon(sized_page: Any, servers: Any) -> 
     page = open_widget(sized_page, servers, "account=demo-healthy-en&lang=en")
     assert page.locator(f"{WIDGET} .la-input").get_attribute("maxlength") == "2000"
     page.locator(f"{WIDGET} .la-input").fill("x" * 1995)
-    assert page.locator(f"{WIDGET} .la-counter").inner_text() == "1995/2000"
+    assert page.locator(f"{WIDGET} .la-counter .la-count").inner_text() == "1995/2000"
+    assert page.locator(f"{WIDGET} .la-counter .la-sr").text_content() == "1995 of at most 2000 characters"
     # What the API answers to an over-long message (422), as another client could trigger it.
     jargon = json.dumps({"error": {"code": "invalid_request", "message": "message: String should have at most 2000 characters"}})
     page.route("**/api/chat", lambda route: route.fulfill(status=422, body=jargon, content_type="application/json"))

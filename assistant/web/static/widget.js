@@ -188,8 +188,12 @@
     input.maxLength = MAX_MESSAGE_CHARS;
     var send = el("button", "la-send", t.send);
     send.type = "submit";
-    var counter = el("p", "la-counter", "0/" + MAX_MESSAGE_CHARS);
+    // "12/2000" on screen, in words for a screen reader (aria-label is not for a plain paragraph).
+    var counter = el("p", "la-counter");
     counter.id = "la-counter";
+    var shownCount = el("span", "la-count", "0/" + MAX_MESSAGE_CHARS);
+    shownCount.setAttribute("aria-hidden", "true");
+    counter.append(shownCount, el("span", "la-sr", fill(t.counter, { count: 0, max: MAX_MESSAGE_CHARS })));
     form.append(input, send, counter);
 
     panel.append(header, demo, messages, form);
@@ -218,8 +222,8 @@
 
   function updateCounter() {
     var count = ui.input.value.length;
-    ui.counter.textContent = count + "/" + MAX_MESSAGE_CHARS;
-    ui.counter.setAttribute("aria-label", fill(t.counter, { count: count, max: MAX_MESSAGE_CHARS }));
+    ui.counter.querySelector(".la-count").textContent = count + "/" + MAX_MESSAGE_CHARS;
+    ui.counter.querySelector(".la-sr").textContent = fill(t.counter, { count: count, max: MAX_MESSAGE_CHARS });
     ui.counter.classList.toggle("la-near", count >= MAX_MESSAGE_CHARS * 0.9);
   }
 
