@@ -205,6 +205,8 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
         return "out_of_scope"
     if reading.asks_to_draw and thread_intent not in BORROW_INTENTS:
         return "cannot_borrow"  # "那我先借2万" after an increase or a rule question: a draw to check
+    if reading.asks_in_general and reading.intent == "policy_question" and thread_intent != "policy_question":
+        return "policy_question"  # "那怎么开通": how things work, asked in passing (contract section 4)
     return None
 
 

@@ -171,3 +171,9 @@ def test_own_case_after_a_rule_answer_takes_the_situation_offered_beside_it() ->
     draw = reading("out_of_scope", 0.5, speaks_of_self=True, may_lean_back=True, asks_to_draw=True,
                    amount=Decimal(80000))
     assert next_turn(draw, after_rule, "那我借8万").intent == "cannot_borrow"
+
+
+def test_a_general_rule_question_asked_as_a_follow_up_is_a_rule_question() -> None:
+    how_to = reading("policy_question", 0.9, is_follow_up=True, asks_in_general=True)
+    decision = next_turn(how_to, Thread(intent="cannot_borrow"), "那怎么开通")
+    assert (decision.intent, decision.transition) == ("policy_question", "new_topic")
