@@ -76,6 +76,14 @@ def test_first_screen_greets_offers_questions_and_keeps_the_message_box_in_view(
     greeting = page.locator(".la-greeting")
     assert "借呗额度助手" in greeting.inner_text()
     assert page.locator(".la-suggestion").count() == 4
+    for suggestion in page.locator(".la-suggestion").all():    # keyboard focus shows on every one
+        suggestion.focus()
+        assert has_visible_focus(focus_ring(suggestion))
+    # Nothing covers the first line of the conversation (gradio's "对话" label once did).
+    top = page.locator(".la-greeting p").first.bounding_box()
+    hit = page.evaluate("([x, y]) => !!document.elementFromPoint(x, y).closest('.la-greeting')",
+                        [top["x"] + 8, top["y"] + 4])
+    assert hit
     # Nothing English on the Chinese page (gradio's own labels included), but the language's name.
     shown = page.evaluate("""() => [...document.querySelectorAll('.la-brand, .la-langs, #la-conversation,'
         + ' #la-composer, #la-actions, [role=alert], [role=status]')].map((el) => el.innerText).join(' ')""")
@@ -467,9 +475,10 @@ def test_ui_meets_wcag_aa_by_axe_focus_and_target_size(sized_page: Any, servers:
     assert axe_findings(page) == [], "with an answer"
     assert small_targets(page) == []
     page.keyboard.press("Shift")  # from now on focus is keyboard focus (:focus-visible)
-    for control in ("#la-input textarea", "#la-send", "#la-handoff", "#la-account-select", ".la-scroll"):
-        page.locator(control).focus()
-        assert has_visible_focus(focus_ring(page.locator(control))), control
+    for control in ("#la-input textarea", "#la-send", "#la-handoff", "#la-new", "#la-account-select", ".la-scroll",
+                    ".la-log summary", ".la-rate"):
+        page.locator(control).first.focus()
+        assert has_visible_focus(focus_ring(page.locator(control).first)), control
     page.locator("input[name='la-lang']:checked").focus()
     ring = focus_ring(page.locator("input[name='la-lang']:checked + span"))
     assert has_visible_focus(ring)
