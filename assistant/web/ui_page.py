@@ -117,7 +117,9 @@ const note = (kind, action) => {
 const lost = () => {
   const question = kept();
   if (question) putBack(question.text);
-  note(element.querySelector('.la-offline') ? 'offlineAgain' : 'offline', 'reconnect');
+  // Without a question (a hand-off, a rating, a language switch) there is nothing to keep.
+  const again = !!element.querySelector('.la-offline');
+  note(question ? (again ? 'offlineAgain' : 'offline') : 'offlinePlain', 'reconnect');
 };
 const reconnect = async () => {
   const config = window.gradio_config || {};
@@ -341,6 +343,7 @@ class ChatPage:
         # What the page's script says in the conversation when the server cannot be reached.
         offline = "".join(f' data-{name}="{esc(ui_text(lang, key))}"' for name, key in (
             ("offline", "error_offline"), ("offline-again", "error_offline_again"),
+            ("offline-plain", "error_offline_plain"),
             ("reconnected", "reconnected"), ("retry", "retry")))
         tab = f' data-tab="{esc(state["tab"])}"' if state.get("tab") else ""
         return (f'<div class="la-scroll" tabindex="0" role="region" aria-label="{esc(ui_text(lang, "conversation"))}"'

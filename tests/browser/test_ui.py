@@ -385,6 +385,7 @@ OFFLINE = {
 def test_with_the_server_down_the_question_is_kept_and_retried_in_the_conversation(
         sized_page: Any, servers: Any, outage: Any, lang: str) -> None:
     offline, again, back, retry, account, suggestion, figure, typed = OFFLINE[lang]
+    plain = {"zh": "刚才的操作没有完成", "en": "that did not go through"}[lang]
     page = sized_page.page
     page.goto(f"{outage.origin}/ui/?lang={lang}")
     page.locator(".la-scroll[data-tab]").wait_for(state="attached")
@@ -433,6 +434,19 @@ def test_with_the_server_down_the_question_is_kept_and_retried_in_the_conversati
     answers.nth(1).wait_for()
     assert page.locator(".la-user .la-bubble").all_inner_texts() == [suggestion, typed]
     assert note.count() == 0 and page.locator(".la-error").count() == 0
+
+    # "Talk to a person" while the server is away: said so, with no question to promise back.
+    outage.down()
+    page.locator("#la-handoff").click()
+    note.wait_for()
+    assert plain in note.inner_text() and box.input_value() == ""
+    outage.up()
+    note.locator("button.la-retry").click()                        # back: the page reloads, as it was
+    note.wait_for(state="detached")
+    page.locator(".la-scroll[data-tab]").wait_for(state="attached")
+    page.locator("#la-handoff").click()
+    page.locator(".la-case-id").wait_for()
+    assert page.locator(".la-user .la-bubble").all_inner_texts() == [suggestion, typed]
     assert sized_page.outside_loopback() == []
 
 
