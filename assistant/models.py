@@ -7,8 +7,10 @@ above this model re-derives a sentence, a cap or an intent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -152,9 +154,27 @@ class Answer(_Frozen):
             data["clarify"] = [option.model_dump() for option in self.clarify]
         return data
 
+    # parts_view() as computed once: a turn needs it for its decision record and again for the
+    # HTTP response. A cached_property lives in the instance's __dict__, outside the fields
+    # (equality and dumps ignore it); model_copy drops it, as a copy's parts may differ.
+    @cached_property
+    def _parts(self) -> dict[str, Any]:
+        return self._compute_parts()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Answer:
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("_parts", None)
+        return copied
+
     def parts_view(self) -> dict[str, Any]:
         """The contract view plus the rendered parts (reasons, caps, steps, cited texts, plan
-        sentences, hand-off ticket, language): what a chat UI needs, as JSON-ready data."""
+        sentences, hand-off ticket, language): what a chat UI needs, as JSON-ready data.
+
+        Computed once per answer; each call returns a new top-level dict (callers add keys), whose
+        values are shared and must not be changed."""
+        return dict(self._parts)
+
+    def _compute_parts(self) -> dict[str, Any]:
         data = self.contract_view()
         data.update(jsonable({
             "lang": self.lang,
