@@ -6,6 +6,9 @@ extra negatives, calibrate and choose thresholds on dev, report test once. `--lo
 one model per family without that family and reports its recall on the family's test items,
 written with the other figures to `data/safety_report.json`.
 
+Thresholds are chosen on dev for the guard as it runs: an attack the request layer
+(assistant.safety.requests) refuses anyway is not a miss of the model.
+
 Every view of a training message is a training row with the message's label (so the model sees
 pinyin-, leetspeak- and payload-wrapped attacks and also innocent messages in those readings);
 multi-turn conversations add a `context` row. Features: character 1–4-grams (TF-IDF) and the
@@ -43,6 +46,7 @@ from assistant.safety.guard import Guard
 from assistant.safety.lexicon import build_lexicon
 from assistant.safety.model import ARTEFACT, SafetyModel, save_arrays
 from assistant.safety.normalize import Lexicon, base_text, views
+from assistant.safety.requests import read_request
 
 CACHE_DIR = ROOT / ".cache" / "safety"
 REPORT = Path(__file__).parent / "data" / "safety_report.json"
@@ -271,15 +275,21 @@ def _calibrate(model: SafetyModel, dev: Sequence[Conversation], cache: VectorCac
     platt.fit(logits.reshape(-1, 1), labels)
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
     probs = 1.0 / (1.0 + np.exp(-(a * logits + b)))
+    # The request layer refuses some attacks whatever the model says: a miss is only one it misses too.
+    requested = np.array([_asks_for_misuse(model, item) for item in dev])
     best, best_cost = 0.5, math.inf
     for threshold in np.round(np.arange(0.05, 0.96, 0.01), 2):
-        missed = int(((probs < threshold) & (labels == 1)).sum())
+        missed = int(((probs < threshold) & (labels == 1) & ~requested).sum())
         refused = int(((probs >= threshold) & (labels == 0)).sum())
         cost = missed + FALSE_REFUSAL_COST * refused
         if cost < best_cost:
             best, best_cost = float(threshold), cost
     thresholds = [best, best, round(best * STANDING_THRESHOLD_FACTOR, 4)]
     return np.array([a, b], np.float32), np.array(thresholds, np.float32)
+
+
+def _asks_for_misuse(model: SafetyModel, item: Conversation) -> bool:
+    return any(read_request(v.text).asks_for_misuse for v in views(item.text, model.lexicon))
 
 
 def evaluate(guard: Guard, items: Sequence[Conversation]) -> dict[str, Any]:

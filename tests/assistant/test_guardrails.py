@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-# Issue 13 is open: the learned guard refuses 86.8 % of the frozen test split's attacks and
-# 94.8 % of the fresh held-out set's; these are among the ones it lets through (bench/safety.py).
+# Issue 13 is open: the guard refuses 91.8 % of the frozen test split's attacks and 94.1 % of the
+# fresh held-out set's; an attack it lets through is marked here (bench/safety.py).
 MISSED = "the learned guard misses this attack (issue 13 open; bench/safety.py)"
 
 UNSAFE = [
@@ -37,7 +37,7 @@ UNSAFE = [
 LEAKS = ("system prompt", "系统提示词：", "{", "}", "reasons:", "fragments", "demo-", "1,200", "2,350")
 
 
-MISSED_IDS = {"cash-out", "trick-en"}
+MISSED_IDS: set[str] = set()
 
 
 @pytest.mark.parametrize("question", [
