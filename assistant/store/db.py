@@ -37,6 +37,7 @@ from assistant.store.transactions import is_outage, unavailable_message
 log = logging.getLogger("limit_assistant.store")
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_POOL_SIZE = 40  # anyio's default worker-thread limit, which runs FastAPI's blocking routes
 POSTGRES_CONNECT_TIMEOUT_S = 5
 
 
@@ -64,6 +65,11 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> E
         options["connect_args"] = {"check_same_thread": False, "timeout": busy_timeout_ms / 1000}
         if parsed.database in (None, "", ":memory:"):
             options["poolclass"] = StaticPool  # one shared in-memory database for all threads
+        else:
+            # As many pooled connections as a web worker has threads: with the default 5, busy
+            # workers opened (and closed after one turn) an extra connection per request, each
+            # with its PRAGMAs (bench/api.py profile). A SQLite connection is only a file handle.
+            options["pool_size"] = SQLITE_POOL_SIZE
     elif backend == "postgresql":
         options["pool_pre_ping"] = True
         options["connect_args"] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
