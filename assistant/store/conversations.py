@@ -6,6 +6,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,6 +57,11 @@ class ConversationRepository:
         self._sessions = sessions
         self._pending: OrderedDict[str, _Pending] = OrderedDict()
         self._pending_lock = threading.Lock()
+        # SQLite has one writer at a time, and a waiting writer polls with growing sleeps (1, 2,
+        # 5, 10 ms …): this process's turn writes queue on a lock instead, woken as soon as the
+        # writer before them commits (other processes still meet SQLite's busy wait).
+        bind = sessions.kw.get("bind")
+        self._write_lock: AbstractContextManager[Any] = threading.Lock() if bind is not None and bind.dialect.name == "sqlite" else nullcontext()
 
     def start(self, account_id: str, lang: str) -> str:
         """A new conversation's id, written with its first turn (`add_turn`, one transaction):
@@ -136,7 +142,7 @@ class ConversationRepository:
         decision: DecisionRecord | None = None,
     ) -> int:
         pending = self._pending.get(conversation_id)
-        with core_transaction(self._sessions) as connection:
+        with self._write_lock, core_transaction(self._sessions) as connection:
             # Core inserts of fixed statements (values as parameters, so SQLAlchemy compiles each
             # once): the ORM's unit of work was most of a turn's store time (bench/api.py).
             now = utcnow()
