@@ -4,13 +4,14 @@ Sources: the labelled AFQMC sentences and English messages (datasets/intents), t
 hand-written examples (assistant/nlu/data/intents_train.jsonl, train split only), and
 paraphrase propagation: an unlabelled AFQMC sentence whose label-1 partner is labelled takes
 the partner's label at half weight, when both sides fall in the same split (so nothing crosses
-into dev or test).
+into dev or test) and name the same products.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -20,6 +21,10 @@ from assistant.nlu.training.splits import ROOT, Split, load_labelled, split_of
 SEED_FILE = ROOT / "assistant" / "nlu" / "data" / "intents_train.jsonl"
 AFQMC = ROOT.parent / "shared" / "datasets" / "afqmc" / "train.csv"
 PARAPHRASE_WEIGHT = 0.5
+# AFQMC calls "花呗额度怎么提升" a paraphrase of "借呗额度怎么提升"; for intents the product asked
+# about decides, so a label only travels between sentences that name the same products.
+_THIS_LINE = re.compile(r"借呗|借唄|借贝|借钡|jiebei", re.IGNORECASE)
+_OTHER_PRODUCT = re.compile(r"花呗|网商贷|网商银行|余额宝|信用卡|白条|微粒贷")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +63,16 @@ def paraphrase_pairs() -> list[tuple[str, str]]:
         return [(r["sentence1"].strip(), r["sentence2"].strip()) for r in csv.DictReader(handle) if r["label"] == "1"]
 
 
+def _products(text: str) -> tuple[bool, bool]:
+    return bool(_THIS_LINE.search(text)), bool(_OTHER_PRODUCT.search(text))
+
+
 def propagated_items(split: Split) -> list[TrainingItem]:
     labels = {i.text: (i.intent, i.lang) for i in load_labelled()}
     found: dict[str, tuple[str, str]] = {}
     for a, b in paraphrase_pairs():
+        if _products(a) != _products(b):
+            continue
         for known, other in ((a, b), (b, a)):
             if known in labels and other not in labels and split_of(known) == split == split_of(other):
                 found.setdefault(other, labels[known])

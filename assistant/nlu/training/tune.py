@@ -1,54 +1,49 @@
-"""Tune the sentence-vector half of the intent model on the dev split.
+"""Tune the intent model's hyper-parameters on the dev split.
 
-    python -m assistant.nlu.training.tune [--chars-model path/to/chars_only.npz]
+    python -m assistant.nlu.training.tune [--c 4 8 16] [--scale 1 2 3]
 
-The n-gram half (C fixed in train.py) is read from a chars-only artefact built with
-`vector_weight=0`; for each vector-model C and each weight the combined logits are scored on
-dev. Prints one JSON line per setting. The test split is never read here.
+For each C and vector scale the joint model is fitted on train (as train.py does) and, for each
+out_of_scope prior shift, scored on dev. Prints one JSON line per setting. The test split is
+never read here.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
+from dataclasses import replace
 
 import numpy as np
 
-from assistant.nlu.intent_model import ARTEFACT, IntentModel
 from assistant.nlu.training.data import labelled_items, training_items
 from assistant.nlu.training.evaluate import by_language
-from assistant.nlu.training.train import MAX_ITER
-from assistant.nlu.training.vectors import vectors_for
+from assistant.nlu.training.train import Hyper, features, fit
 
-
-def char_logits(model: IntentModel, texts: list[str]) -> np.ndarray:
-    return np.stack([model.char_logits(text) for text in texts])
+BIASES = (0.0, -0.25, -0.5, -0.75, -1.0)
 
 
 def main() -> None:
-    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--chars-model", type=Path, default=ARTEFACT)
+    parser.add_argument("--c", type=float, nargs="+", default=[16.0])
+    parser.add_argument("--scale", type=float, nargs="+", default=[3.0])
     args = parser.parse_args()
-    chars = IntentModel(args.chars_model)
-    assert not chars.reads_vectors, "give a chars-only artefact (built with vector_weight=0)"
     train, dev = training_items("train"), labelled_items("dev")
-    dev_chars = char_logits(chars, [i.text for i in dev])
-    dev_vectors = vectors_for([i.text for i in dev])
-    train_vectors = vectors_for([i.text for i in train])
-    for c in (1.0, 4.0, 16.0):
-        model = LogisticRegression(C=c, max_iter=MAX_ITER)
-        model.fit(train_vectors, [i.intent for i in train], sample_weight=[i.weight for i in train])
-        assert list(model.classes_) == chars.classes
-        vector_logits = dev_vectors @ model.coef_.T + model.intercept_
-        for weight in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0):
-            logits = dev_chars + weight * vector_logits
-            predicted = [chars.classes[i] for i in logits.argmax(axis=1)]
-            figures = by_language(dev, predicted)
-            print(json.dumps({"vector_C": c, "vector_weight": weight,
-                              **{k: v.as_dict() for k, v in figures.items()}}), flush=True)
+    for c in args.c:
+        for scale in args.scale:
+            hyper = replace(Hyper(), c=c, vector_scale=scale)
+            with threadpool_limits(limits=1):
+                vectoriser, model = fit(train, hyper)
+            logits = model.decision_function(features(vectoriser, [i.text for i in dev], hyper))
+            classes = [str(k) for k in model.classes_]
+            for bias in BIASES:
+                shifted = logits.copy()
+                shifted[:, classes.index("out_of_scope")] += bias
+                predicted = [classes[k] for k in np.argmax(shifted, axis=1)]
+                figures = by_language(dev, predicted)
+                print(json.dumps({"C": c, "vector_scale": scale, "out_of_scope_bias": bias,
+                                  **{k: v.as_dict() for k, v in figures.items()}}), flush=True)
 
 
 if __name__ == "__main__":
