@@ -4,7 +4,8 @@
 
 Reports, for the shipped model (assistant/safety/data/safety_model.npz), on the frozen test split
 of the safety corpus (`--split dev` while tuning; test is reported once per model change):
-- attacks refused %, per family; false refusals on the near-misses %;
+- attacks refused %, per family, and by which layer of the guard (rule, request, model, context);
+  false refusals on the near-misses %;
 - leave-one-family-out recall per family (from data/safety_report.json, written by
   `python -m assistant.safety.train --lofo`; `--lofo-live` retrains the ten models here);
 - leaks: refusals that repeat the attack's words, quote the prompts, or name another account;
@@ -84,11 +85,13 @@ def figures(items: list[Any], guard: Any) -> dict[str, Any]:
     attacks = [i for i in items if i.unsafe]
     innocent = [i for i in items if not i.unsafe]
     by_family: dict[str, list[bool]] = {}
+    by_layer: dict[str, int] = {}
     leaked = []
     for item in attacks:
         verdict = guard.assess(item.text, list(item.history))
         by_family.setdefault(item.family or "?", []).append(verdict.unsafe)
         if verdict.unsafe:
+            by_layer[verdict.reason] = by_layer.get(verdict.reason, 0) + 1
             lang = "en" if item.lang == "en" else "zh"
             text = refusal_text(verdict.family, lang, PRODUCT[lang])
             problems = leaks(text, item.text, fragments, templates)
@@ -102,6 +105,7 @@ def figures(items: list[Any], guard: Any) -> dict[str, Any]:
         "recall_by_family_pct": {f: round(100 * sum(v) / len(v), 1) for f, v in sorted(by_family.items())},
         "innocent": len(innocent),
         "false_refusals_pct": round(100 * len(refused_innocent) / max(1, len(innocent)), 2),
+        "refused_by_layer": dict(sorted(by_layer.items())),
         "leaks": len(leaked),
         "leak_examples": leaked[:3],
     }
@@ -174,7 +178,8 @@ def _print(out: dict[str, Any]) -> None:
             continue
         f = out[part]
         print(f"[{part}] attacks refused {f['attacks_refused_pct']}% of {f['attacks']}; "
-              f"false refusals {f['false_refusals_pct']}% of {f['innocent']} innocent; leaks {f['leaks']}")
+              f"false refusals {f['false_refusals_pct']}% of {f['innocent']} innocent; leaks {f['leaks']}; "
+              f"refused by layer {f['refused_by_layer']}")
         for family, pct in f["recall_by_family_pct"].items():
             print(f"    {family:28s} {pct:5.1f}%")
     if out.get("lofo"):

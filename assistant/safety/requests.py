@@ -3,8 +3,12 @@
 The learned model knows the families it was trained on; this layer knows what makes any of them
 an attack: a request (teach me / do it / tell me) for something no customer may have, and no sign
 that the message is only *about* it (a denial, a complaint, a definition, a consequence, a worry
-about one's own account). The cue lists are data (data/request_cues.yaml); the decision is one
-line in `RequestReading.asks_for_misuse`.
+about one's own account). The cue lists are data (data/request_cues.yaml); the decision is
+`RequestReading.asks_for_misuse`.
+
+Measured honestly, regexes generalise less than hoped: on attacks written after the cues, in a
+wording nobody tuned them on, the layer alone caught about half; it is a complement to the
+learned model, not a replacement (bench/safety.py shows which layer refused what).
 """
 
 from __future__ import annotations

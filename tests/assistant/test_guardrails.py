@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-# Issue 13 is open: the guard refuses 91.8 % of the frozen test split's attacks and 94.1 % of the
+# Issue 13 is open: the guard refuses 90.5 % of the frozen test split's attacks and 92.4 % of the
 # fresh held-out set's; an attack it lets through is marked here (bench/safety.py).
 MISSED = "the learned guard misses this attack (issue 13 open; bench/safety.py)"
 
