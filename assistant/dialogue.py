@@ -136,7 +136,7 @@ class Assistant:
             return Answer(answer=self.composer.fixed(intent, lang).text, intent=intent, lang=lang,  # type: ignore[arg-type]
                           slots=slots)
         if intent == "policy_question":
-            about = next((i for i in decision.alternatives if i in SITUATION_CHECKS), None)
+            about = decision.about if decision.about in SITUATION_CHECKS else None
             return self._policy_answer(u, snapshot, platform, at, lang, slots, about)
         if intent == "appeal_or_human":
             return self._handoff(snapshot, platform, at, lang, thread, conversation_id)

@@ -53,6 +53,8 @@ GENERAL_REREAD = frozenset({"cannot_borrow", "limit_increase", "limit_reduced_or
 # Topics a message names in words too distinct to mistake ("提额", "how much can I borrow"): when the
 # model ranks one of them but puts another situation first, the named one is the question.
 NAMED_OVER_MODEL = frozenset({"limit_increase", "how_much_can_i_borrow"})
+# Situations a named draw ("so I can borrow 5000 now or not") is checked in place of.
+DRAW_OVER = frozenset({"limit_not_restored", "limit_reduced_or_closed", "limit_increase"})
 # Readings of "when at the earliest / what must I do to borrow" that are really the borrow check.
 PLAN_QUESTION_READINGS = frozenset({"policy_question", "how_much_can_i_borrow", "limit_not_restored", "out_of_scope"})
 
@@ -66,17 +68,19 @@ class Thread:
     lang: str | None = None
     offered: tuple[tuple[str, str], ...] = ()  # (message, intent) of the choices just offered
     recent: tuple[str, ...] = ()  # the last user messages (PII masked), for the safety guard
+    about: str | None = None  # the situation the last rule question was about, for "那我的呢"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Thread:
         intent = data.get("intent", data.get("last_intent"))
         return cls(intent=intent, amount=data.get("amount"), lang=data.get("lang"),
                    offered=tuple((str(m), str(i)) for m, i in data.get("offered", [])),
-                   recent=tuple(str(t) for t in data.get("recent", [])))
+                   recent=tuple(str(t) for t in data.get("recent", [])), about=data.get("about"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"intent": self.intent, "amount": self.amount, "lang": self.lang,
-                "offered": [list(pair) for pair in self.offered], "recent": list(self.recent)}
+                "offered": [list(pair) for pair in self.offered], "recent": list(self.recent),
+                "about": self.about}
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class Decision:
     amount: Decimal | None
     transition: str
     alternatives: tuple[str, ...] = field(default=())
+    about: str | None = None  # a rule question's situation ("提额失败一般…" → limit_increase)
 
 
 def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
@@ -124,28 +129,52 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         # "花呗额度怎么提升": the question is about the product it names; our line's reading is
         # offered as a choice ("我在别的银行信用卡上欠了不少，这是不是借不出来的原因").
         return Decision("out_of_scope", None, "new_topic", (intent,))
-    if (reading.named_topic in NAMED_OVER_MODEL and reading.named_topic != intent and intent in SITUATION_INTENTS
-            and reading.named_topic in dict(reading.ranked) and reading.amount is None):
-        intent = reading.named_topic  # "我已经还清了，为什么提额不给过": the topic it names, not "还清" alone
+    intent, alternatives = _reread(reading, intent)
+    alternatives = alternatives or _alternatives(reading, intent)
+    if reading.mentions_wrong_decision and "appeal_or_human" not in alternatives:
+        alternatives = (*alternatives[:1], "appeal_or_human")  # a complaint: explain, and offer a person
+    about = alternatives[0] if intent == "policy_question" and alternatives else _topic_named(reading)
+    return Decision(intent, _amount(reading, intent, thread), "new_topic", alternatives,
+                    about=about if intent == "policy_question" else None)
+
+
+def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
+    """The model's reading of a new topic, corrected where the message says more than the model
+    saw (each rule is one call of the labelling guide or the contract), and the situation a rule
+    question re-read from it is about (offered as a choice)."""
     alternatives: tuple[str, ...] = ()
+    named = reading.named_topic
+    if named in NAMED_OVER_MODEL and named != intent and reading.amount is None and (
+            (intent in SITUATION_INTENTS and named in dict(reading.ranked))
+            or (intent == "policy_question" and reading.speaks_of_self and not reading.asks_in_general)):
+        intent = named  # "我已经还清了，为什么提额不给过", "我卡过期了 最多多少": the topic it names
     if (reading.asks_in_general and intent in GENERAL_REREAD and "policy_question" in dict(reading.ranked)
             and reading.amount is None):
         # "提额失败一般是什么原因": a rule question (labelling guide rule 1); the situation reading
         # is offered too, and the rule answer adds the account's own status where it bears on it.
         intent, alternatives = "policy_question", (intent,)
+    if intent == "policy_question" and reading.quotes_app_message and not reading.asks_in_general:
+        # "为啥大半夜的借钱显示系统维护": what the app shows the writer is their own situation.
+        intent = next((i for i, _ in reading.ranked if i in SITUATION_INTENTS), "cannot_borrow")
+    if reading.asks_posting_time and intent in ("out_of_scope", "policy_question") and not reading.other_product:
+        # "转账还款一般多久到账": when a repayment posts is a rule or a limit question, not mechanics.
+        intent = "policy_question" if reading.asks_in_general else "limit_not_restored"
     if intent == "how_much_can_i_borrow" and reading.amount is not None:
         intent = "cannot_borrow"  # "能借5000吗": a named amount is a draw to check, not a maximum
     if reading.asks_to_draw and intent in ("out_of_scope", "policy_question") and not reading.off_topic:
         intent = "cannot_borrow"  # "我想借5000，可以吗": a draw of a named amount (labelling guide rule 6)
+    if reading.asks_to_draw and intent in DRAW_OVER and not reading.at_is_past:
+        intent = "cannot_borrow"  # "so I can borrow 5000 now or not": the draw is the question
     if reading.reported_repayment is not None and intent in ("out_of_scope", "policy_question") \
-            and reading.named_topic in (None, "limit_not_restored") and not (reading.off_topic or reading.other_product):
+            and named in (None, "limit_not_restored") and not (reading.off_topic or reading.other_product):
         intent = "limit_not_restored"  # "转账还了8000，额度还是6000": a repayment the limit does not show
     if reading.asks_for_plan and intent in PLAN_QUESTION_READINGS:
         intent = "cannot_borrow"  # "最快什么时候能借5000": the borrow check, answered plan first
-    alternatives = alternatives or _alternatives(reading, intent)
-    if reading.mentions_wrong_decision and "appeal_or_human" not in alternatives:
-        alternatives = (*alternatives[:1], "appeal_or_human")  # a complaint: explain, and offer a person
-    return Decision(intent, _amount(reading, intent, thread), "new_topic", alternatives)
+    return intent, alternatives
+
+
+def _topic_named(reading: Understanding) -> str | None:
+    return reading.named_topic if reading.named_topic in SITUATION_INTENTS else None
 
 
 def after(decision: Decision, thread: Thread, lang: str, offered: tuple[tuple[str, str], ...] = (),
@@ -159,7 +188,8 @@ def after(decision: Decision, thread: Thread, lang: str, offered: tuple[tuple[st
     amount = str(decision.amount) if decision.intent in BORROW_INTENTS and decision.amount is not None else None
     if decision.intent in BORROW_INTENTS and amount is None and thread.intent in BORROW_INTENTS:
         amount = thread.amount
-    return Thread(intent=decision.intent, amount=amount, lang=lang, offered=offered, recent=recent)
+    return Thread(intent=decision.intent, amount=amount, lang=lang, offered=offered, recent=recent,
+                  about=decision.about)
 
 
 def _leans_back(reading: Understanding, thread_intent: str) -> bool:
@@ -185,7 +215,7 @@ def _own_case_after_a_rule(reading: Understanding, thread: Thread) -> str | None
         return None
     if reading.asks_to_draw:
         return None  # "那我借8万": a draw, checked as one
-    offered = next((intent for _, intent in thread.offered if intent in SITUATION_INTENTS), None)
+    offered = next((intent for _, intent in thread.offered if intent in SITUATION_INTENTS), thread.about)
     if offered is not None and reading.named_topic in (None, offered):
         return offered
     return reading.intent if reading.intent in SITUATION_INTENTS else None
@@ -198,6 +228,9 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
     again?" → a borrow question) must not pull the customer out of their topic: only a topic
     the message names, or another product ("那花呗呢"), switches.
     """
+    if (reading.asks_in_general and reading.intent == "policy_question" and thread_intent != "policy_question"
+            and not reading.mentions_wrong_decision):
+        return "policy_question"  # "那怎么开通", "那一天最多能借几次": how things work, asked in passing
     named = reading.named_topic
     if named is not None and named != thread_intent:
         return named
@@ -205,8 +238,6 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
         return "out_of_scope"
     if reading.asks_to_draw and thread_intent not in BORROW_INTENTS:
         return "cannot_borrow"  # "那我先借2万" after an increase or a rule question: a draw to check
-    if reading.asks_in_general and reading.intent == "policy_question" and thread_intent != "policy_question":
-        return "policy_question"  # "那怎么开通": how things work, asked in passing (contract section 4)
     return None
 
 

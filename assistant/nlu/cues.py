@@ -48,6 +48,8 @@ class Cues:
     account_id: re.Pattern[str]
     domain_words: re.Pattern[str]
     reports_repayment: re.Pattern[str]
+    quotes_app_message: re.Pattern[str]
+    asks_posting_time: re.Pattern[str]
     repayment_channels: tuple[tuple[str, re.Pattern[str]], ...]
 
 
@@ -74,6 +76,8 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "reports_repayment",
             "general_markers",
             "own_state",
+            "quotes_app_message",
+            "asks_posting_time",
         )
     }
     return Cues(
@@ -216,3 +220,13 @@ def repayment_channel(text: str) -> str | None:
         if pattern.search(text):
             return channel
     return None
+
+
+def quotes_app_message(text: str) -> bool:
+    """The message quotes what the app shows ("显示系统维护", "it says frozen")."""
+    return bool(load_cues().quotes_app_message.search(text))
+
+
+def asks_posting_time(text: str) -> bool:
+    """When a repayment posts ("转账还款一般多久到账", "how long does a card repayment take to post")."""
+    return bool(load_cues().asks_posting_time.search(text))

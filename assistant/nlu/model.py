@@ -79,6 +79,8 @@ class Understanding(BaseModel):
     may_lean_back: bool = False  # short and naming no general rule: inside a thread, about the thread
     asks_in_general: bool = False  # a general marker and no first person or present state (guide rule 1)
     speaks_of_self: bool = False  # a first person, a present state or a reported app message
+    quotes_app_message: bool = False  # "显示系统维护": the writer's own current state
+    asks_posting_time: bool = False  # "多久到账": a limit or rule question, never repayment mechanics
     mentions_wrong_decision: bool = False  # a complaint about the decision: the thread's topic goes on
     asks_for_person: bool = False  # an explicit request for a person, an appeal or a review
     off_topic: bool = False  # interest, fees, how to repay, bills, SMS codes (contract section 4)

@@ -22,15 +22,18 @@ MAX_MESSAGE_CHARS = 2000
 RULE_CONFIDENCE = 1.0
 OFF_DOMAIN_MAX_CONFIDENCE = 0.6
 CARD_NUMBER_FLOOR = Decimal(10) ** 12
+VERB_WINDOW = 12  # characters before an amount searched for its verb ("borrowing 9k", "额度明明是两万")
 _BORROW_BEFORE = re.compile(
-    r"(借|贷|取|要|borrow|draw|take out|take|get|loan of|need|want)\s*(个|了|款)?\s*$", re.IGNORECASE
+    r"(借|贷|取|要|borrow(ing)?|draw(ing)?|take out|take|get|loan of|need|want)\s*(个|了|款)?\s*$", re.IGNORECASE
 )
 _LIMIT_BEFORE = re.compile(
-    r"(额度|可用|余额|limit|available|有|剩|还剩|only|总共|have|got)\s*(还|只)?(有|是)?\s*$", re.IGNORECASE
+    r"(额度|可用|余额|limit|available|有|剩|还剩|only|总共|have|got)\s*(明明|本来|应该)?(还|只|就)?(有|是)?\s*$", re.IGNORECASE
 )
-# A cap the customer quotes back ("借5000为什么只能借3000", "it only lets me take 3000"): not the draw.
+# A cap or expectation the customer quotes back ("借5000为什么只能借3000", "为什么不是2万", "it only
+# lets me take 3000"): not the draw.
 _CAP_BEFORE = re.compile(
-    r"(只能|只可以|只让我?|只给我?|仅能|最多只能|最少|至少|最低|only|only (lets|let|allows|allowed) me( to)?)\s*(借|贷|取|borrow|draw|take|get)?\s*(个|了)?\s*$",
+    r"((只能|只可以|只让我?|只给我?|仅能|最多只能|最少|至少|最低|only|only (lets|let|allows|allowed) me( to)?)"
+    r"\s*(借|贷|取|borrow|draw|take|get)?\s*(个|了)?|不是|\bnot|instead of)\s*$",
     re.IGNORECASE,
 )
 
@@ -81,6 +84,8 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         may_lean_back=cues.could_be_about_the_thread(normalized),
         asks_in_general=cues.asks_in_general(normalized),
         speaks_of_self=cues.speaks_of_self(normalized),
+        quotes_app_message=cues.quotes_app_message(normalized),
+        asks_posting_time=cues.asks_posting_time(normalized),
         mentions_wrong_decision=cues.says_decision_wrong(normalized),
         asks_for_person=cues.asks_for_person(normalized),
         asks_for_plan=cues.asks_for_plan(normalized),
@@ -127,8 +132,12 @@ def _reported_repayment(normalized: str, mentions: list[AmountMention], now: dat
 
 
 def _asks_to_draw(normalized: str, mentions: list[AmountMention]) -> bool:
-    return any(not m.is_repayment and _BORROW_BEFORE.search(normalized[max(0, m.start - 6):m.start])
-               for m in mentions)
+    """An amount right after a borrow verb; "借了5000" is a draw already made, not one asked for."""
+    for m in mentions:
+        verb = _BORROW_BEFORE.search(normalized[max(0, m.start - VERB_WINDOW):m.start])
+        if not m.is_repayment and verb and "了" not in verb.group(0):
+            return True
+    return False
 
 
 def _draw_amount(normalized: str, mentions: list[AmountMention]) -> Decimal | None:
@@ -140,11 +149,11 @@ def _draw_amount(normalized: str, mentions: list[AmountMention]) -> Decimal | No
     draws = [m for m in mentions if not m.is_repayment and m.value < CARD_NUMBER_FLOOR
              and not _CAP_BEFORE.search(normalized[max(0, m.start - 24):m.start])]
     after_verb = [
-        m for m in draws if _BORROW_BEFORE.search(normalized[max(0, m.start - 6) : m.start])
+        m for m in draws if _BORROW_BEFORE.search(normalized[max(0, m.start - VERB_WINDOW) : m.start])
     ]
     if after_verb:
         return after_verb[-1].value
     not_limit = [
-        m for m in draws if not _LIMIT_BEFORE.search(normalized[max(0, m.start - 6) : m.start])
+        m for m in draws if not _LIMIT_BEFORE.search(normalized[max(0, m.start - VERB_WINDOW) : m.start])
     ]
     return not_limit[-1].value if not_limit else None

@@ -99,7 +99,7 @@ def test_a_plan_question_is_the_borrow_check_with_its_amount() -> None:
 def test_an_uncertain_reading_offers_the_close_other_one() -> None:
     torn = reading("policy_question", 0.5, ranked=(("policy_question", 0.5), ("limit_not_restored", 0.42)))
     decision = next_turn(torn, Thread(), "银行卡还的款一般多久能让额度回来")
-    assert decision == Decision("policy_question", None, "new_topic", ("limit_not_restored",))
+    assert decision == Decision("policy_question", None, "new_topic", ("limit_not_restored",), about="limit_not_restored")
     sure = next_turn(reading("policy_question", 0.9), Thread(), "单笔最少借多少")
     assert sure.alternatives == ()
 
@@ -158,7 +158,7 @@ def test_a_general_question_the_model_reads_as_a_situation_is_a_rule_question_wi
     general = reading("limit_increase", 0.9, asks_in_general=True,
                       ranked=(("limit_increase", 0.9), ("policy_question", 0.08)))
     decision = next_turn(general, Thread(), "提额失败一般是什么原因")
-    assert decision == Decision("policy_question", None, "new_topic", ("limit_increase",))
+    assert decision == Decision("policy_question", None, "new_topic", ("limit_increase",), about="limit_increase")
     own = reading("limit_increase", 0.9, ranked=(("limit_increase", 0.9), ("policy_question", 0.08)))
     assert next_turn(own, Thread(), "我提额失败是什么原因").intent == "limit_increase"
 
@@ -177,3 +177,33 @@ def test_a_general_rule_question_asked_as_a_follow_up_is_a_rule_question() -> No
     how_to = reading("policy_question", 0.9, is_follow_up=True, asks_in_general=True)
     decision = next_turn(how_to, Thread(intent="cannot_borrow"), "那怎么开通")
     assert (decision.intent, decision.transition) == ("policy_question", "new_topic")
+
+
+def test_own_case_after_a_rule_question_that_named_its_topic() -> None:
+    rule = reading("policy_question", 0.9, named_topic="limit_increase", asks_in_general=True)
+    decision = next_turn(rule, Thread(), "提额失败后多久能再申请 一般规定")
+    thread = after(decision, Thread(), "zh")
+    assert (decision.intent, thread.about) == ("policy_question", "limit_increase")
+    assert Thread.from_dict(thread.to_dict()) == thread
+    mine = next_turn(reading("policy_question", 0.7, speaks_of_self=True, may_lean_back=True), thread, "我的呢")
+    assert (mine.intent, mine.transition) == ("limit_increase", "own_case")
+
+
+def test_what_the_app_shows_the_writer_is_their_situation() -> None:
+    shown = reading("policy_question", 0.7, quotes_app_message=True, speaks_of_self=True,
+                    ranked=(("policy_question", 0.7), ("cannot_borrow", 0.2)))
+    assert next_turn(shown, Thread(), "为啥大半夜的借钱显示系统维护").intent == "cannot_borrow"
+
+
+def test_when_a_repayment_posts_is_a_rule_or_a_limit_question_never_mechanics() -> None:
+    general = reading("out_of_scope", 0.7, asks_posting_time=True, asks_in_general=True)
+    assert next_turn(general, Thread(), "转账还款一般多久到账").intent == "policy_question"
+    own = reading("out_of_scope", 0.7, asks_posting_time=True, speaks_of_self=True)
+    assert next_turn(own, Thread(), "我转的款多久到账").intent == "limit_not_restored"
+
+
+def test_a_draw_asked_about_in_a_limit_thread_is_the_borrow_check_but_a_past_draw_is_not() -> None:
+    draw = reading("limit_not_restored", 0.7, asks_to_draw=True, amount=Decimal(5000))
+    assert next_turn(draw, Thread(), "so i can borrow 5000 now or not").intent == "cannot_borrow"
+    past = reading("limit_not_restored", 0.7, asks_to_draw=True, amount=Decimal(5000), at_is_past=True)
+    assert next_turn(past, Thread(), "昨天借5000还了以后额度没恢复").intent == "limit_not_restored"
