@@ -62,11 +62,10 @@ def is_outage(exc: BaseException) -> bool:
 
 
 @contextmanager
-def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A session in a transaction: committed on success, rolled back on any error."""
+def _outages_as_unavailable() -> Iterator[None]:
+    """A lost or exhausted database is the operator's problem (ServiceUnavailable), not a bug."""
     try:
-        with sessions.begin() as session:
-            yield session
+        yield
     except DBAPIError as exc:
         if is_outage(exc):
             raise ServiceUnavailable(unavailable_message(exc)) from exc
@@ -76,20 +75,20 @@ def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @contextmanager
+def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session in a transaction: committed on success, rolled back on any error."""
+    with _outages_as_unavailable(), sessions.begin() as session:
+        yield session
+
+
+@contextmanager
 def core_transaction(sessions: sessionmaker[Session]) -> Iterator[Connection]:
     """A connection in a transaction, without an ORM session: for the fixed Core statements of
     a chat turn (the session's bookkeeping was a fifth of a turn's store CPU, bench/api.py).
     Committed on success, rolled back on any error; outages as in `transaction`."""
     engine = cast(Engine, sessions.kw["bind"])
-    try:
-        with engine.begin() as connection:
-            yield connection
-    except DBAPIError as exc:
-        if is_outage(exc):
-            raise ServiceUnavailable(unavailable_message(exc)) from exc
-        raise
-    except PoolTimeoutError as exc:
-        raise ServiceUnavailable(unavailable_message(exc)) from exc
+    with _outages_as_unavailable(), engine.begin() as connection:
+        yield connection
 
 
 def affected_rows(result: Result[Any]) -> int:
