@@ -195,10 +195,12 @@ def mentions_domain(text: str) -> bool:
 
 def switched_intent(text: str) -> str | None:
     """An intent the message names explicitly, for follow-ups that change the topic."""
-    for intent, pattern in load_cues().intent_switches:
-        if pattern.search(text):
-            return intent
-    return None
+    return _first_named(load_cues().intent_switches, text)
+
+
+def _first_named(patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> str | None:
+    """The name of the first pattern that matches `text` (the order of the cue file decides)."""
+    return next((name for name, pattern in patterns if pattern.search(text)), None)
 
 
 def account_id(text: str) -> str | None:
@@ -216,10 +218,7 @@ def reports_repayment(text: str) -> bool:
 
 def repayment_channel(text: str) -> str | None:
     """The repayment channel the message names (contract: balance, bank_card, bank_transfer)."""
-    for channel, pattern in load_cues().repayment_channels:
-        if pattern.search(text):
-            return channel
-    return None
+    return _first_named(load_cues().repayment_channels, text)
 
 
 def quotes_app_message(text: str) -> bool:
