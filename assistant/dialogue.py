@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
@@ -86,7 +86,7 @@ class Assistant:
         text = _validate_message(message)
         conversation_id, thread = self._conversation(conversation_id, snapshot.account_id)
         reading = understand(text, now=at or snapshot.as_of, history=thread.recent)
-        decision = next_turn(reading, thread, text)
+        decision = _everything_available(next_turn(reading, thread, text), reading, snapshot)
         lang = reading.lang if reading.lang_from_text else (thread.lang or self.default_lang)
         result = self._answer(decision, reading, snapshot, platform, at, lang, thread, conversation_id)
         result = self._with_clarify(result, decision, lang)
@@ -304,6 +304,14 @@ def _audit_row(snapshot: Snapshot, check: CheckResult, *, simulated: bool) -> di
                "as_of": snapshot.as_of.isoformat(), "simulated": simulated}
     return {"account_id": snapshot.account_id, "action": check.action, "request": request,
             "result": check.to_data(), "policy_version": check.policy_version}
+
+
+def _everything_available(decision: Decision, reading: Understanding, snapshot: Snapshot) -> Decision:
+    """"可用7万 想全借出来": a draw of the account's available amount, named so the thread keeps it."""
+    if decision.intent == "cannot_borrow" and decision.amount is None and reading.draws_everything \
+            and snapshot.limit.available > 0:
+        return replace(decision, amount=snapshot.limit.available)
+    return decision
 
 
 def _validate_message(message: str) -> str:

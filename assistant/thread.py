@@ -55,6 +55,7 @@ GENERAL_REREAD = frozenset({"cannot_borrow", "limit_increase", "limit_reduced_or
 NAMED_OVER_MODEL = frozenset({"limit_increase", "how_much_can_i_borrow"})
 # Situations a named draw ("so I can borrow 5000 now or not") is checked in place of.
 DRAW_OVER = frozenset({"limit_not_restored", "limit_reduced_or_closed", "limit_increase"})
+EVERYTHING_OVER = DRAW_OVER | {"policy_question", "out_of_scope", "how_much_can_i_borrow"}
 # Readings of "when at the earliest / what must I do to borrow" that are really the borrow check.
 PLAN_QUESTION_READINGS = frozenset({"policy_question", "how_much_can_i_borrow", "limit_not_restored", "out_of_scope"})
 
@@ -163,6 +164,8 @@ def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
         intent = "cannot_borrow"  # "能借5000吗": a named amount is a draw to check, not a maximum
     if reading.asks_to_draw and intent in ("out_of_scope", "policy_question") and not reading.off_topic:
         intent = "cannot_borrow"  # "我想借5000，可以吗": a draw of a named amount (labelling guide rule 6)
+    if reading.draws_everything and intent in EVERYTHING_OVER and not reading.off_topic:
+        intent = "cannot_borrow"  # "可用7万 想全借出来": a draw of the available amount (the dialogue names it)
     if reading.asks_to_draw and intent in DRAW_OVER and not reading.at_is_past:
         intent = "cannot_borrow"  # "so I can borrow 5000 now or not": the draw is the question
     if reading.reported_repayment is not None and intent in ("out_of_scope", "policy_question") \

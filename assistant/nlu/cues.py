@@ -49,6 +49,7 @@ class Cues:
     domain_words: re.Pattern[str]
     reports_repayment: re.Pattern[str]
     quotes_app_message: re.Pattern[str]
+    draws_everything: re.Pattern[str]
     asks_posting_time: re.Pattern[str]
     repayment_channels: tuple[tuple[str, re.Pattern[str]], ...]
 
@@ -77,6 +78,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "general_markers",
             "own_state",
             "quotes_app_message",
+            "draws_everything",
             "asks_posting_time",
         )
     }
@@ -229,3 +231,8 @@ def quotes_app_message(text: str) -> bool:
 def asks_posting_time(text: str) -> bool:
     """When a repayment posts ("转账还款一般多久到账", "how long does a card repayment take to post")."""
     return bool(load_cues().asks_posting_time.search(text))
+
+
+def draws_everything(text: str) -> bool:
+    """A draw of everything available ("想全借出来", "the full amount")."""
+    return bool(load_cues().draws_everything.search(text))

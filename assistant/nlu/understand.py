@@ -85,6 +85,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         asks_in_general=cues.asks_in_general(normalized),
         speaks_of_self=cues.speaks_of_self(normalized),
         quotes_app_message=cues.quotes_app_message(normalized),
+        draws_everything=cues.draws_everything(normalized),
         asks_posting_time=cues.asks_posting_time(normalized),
         mentions_wrong_decision=cues.says_decision_wrong(normalized),
         asks_for_person=cues.asks_for_person(normalized),

@@ -275,3 +275,12 @@ def test_turns_are_stored_with_intent_codes_and_answer(services, chat):
     assert turns[0].intent == "cannot_borrow"
     assert turns[0].reason_codes == ["OVERDUE_UNPAID"] and turns[0].answer == first.answer
     assert turns[0].citations and turns[0].checks
+
+
+def test_a_draw_of_everything_available_is_checked_as_that_amount_and_kept_by_the_thread(chat):
+    c = chat("demo-income-unverified")
+    first = c.say("可用7万 想全借出来")
+    assert first.intent == "cannot_borrow" and first.slots["amount"] == "70000"
+    assert first.reason_codes == ["INCOME_VERIFICATION_REQUIRED"] and "50,000" in first.answer
+    again = c.say("为什么")
+    assert again.reason_codes == ["INCOME_VERIFICATION_REQUIRED"] and again.slots["amount"] == "70000"
