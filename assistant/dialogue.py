@@ -307,7 +307,8 @@ def _audit_row(snapshot: Snapshot, check: CheckResult, *, simulated: bool) -> di
 
 
 def _everything_available(decision: Decision, reading: Understanding, snapshot: Snapshot) -> Decision:
-    """"可用7万 想全借出来": a draw of the account's available amount, named so the thread keeps it."""
+    """A draw of everything available ("可用7万 想全借出来") is a draw of the account's available
+    amount, named here so that the thread keeps it for follow-ups."""
     if decision.intent == "cannot_borrow" and decision.amount is None and reading.draws_everything \
             and snapshot.limit.available > 0:
         return replace(decision, amount=snapshot.limit.available)
