@@ -127,7 +127,7 @@ class Assistant:
     def _answer(self, decision: Decision, u: Understanding, snapshot: Snapshot, platform: Platform | None,
                 at: datetime | None, lang: str, thread: Thread, conversation_id: str) -> Answer:
         intent = decision.intent
-        slots = {"amount": _str(decision.amount), "transition": decision.transition}
+        slots: dict[str, Any] = {"amount": _str(decision.amount), "transition": decision.transition}
         if intent == "unsafe_request":
             # The refusal says what can legitimately be done; it never repeats the request.
             refusal = refusal_text(u.unsafe_kind, lang, self.composer.product[lang])
@@ -150,9 +150,10 @@ class Assistant:
         elif intent == "how_much_can_i_borrow":
             result = _from_check(self.composer.how_much(check, lang), intent, check, lang, slots)
         else:
-            reported = match_reported(u.reported_repayment, snapshot, self.policy.zone) if u.reported_repayment else None
-            if reported is not None:
-                slots["reported_repayment"] = {**u.reported_repayment.model_dump(mode="json"),  # type: ignore[union-attr]
+            reported = None
+            if u.reported_repayment is not None:
+                reported = match_reported(u.reported_repayment, snapshot, self.policy.zone)
+                slots["reported_repayment"] = {**u.reported_repayment.model_dump(mode="json"),
                                                "matched": reported.record.id if reported.record else None,
                                                "exact": reported.exact}
             composed = self.composer.check_answer(check, snapshot, lang, reported)

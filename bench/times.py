@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant.nlu.times import SHANGHAI, find_past_day, find_time  # noqa: E402
+from assistant.nlu.times import SHANGHAI, find_past_day, find_time
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)  # a Friday
 ASKED: list[tuple[str, str]] = [  # phrase → the local time it asks about
