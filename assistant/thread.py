@@ -116,7 +116,7 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         if switched is None:
             return Decision(thread.intent, _amount(reading, thread.intent, thread), "follow_up")
         return Decision(switched, _amount(reading, switched, thread), "new_topic")
-    intent = reading.intent
+    intent: str = reading.intent
     if intent == "appeal_or_human":
         if reading.confidence >= HANDOFF_CONFIDENCE and not reading.mentions_wrong_decision:
             return Decision("appeal_or_human", None, "hand_off")
@@ -184,8 +184,9 @@ def after(decision: Decision, thread: Thread, lang: str, offered: tuple[tuple[st
           message: str | None = None) -> Thread:
     """The thread the next turn inherits (`message`: this turn's text, masked, for the guard)."""
     # A refused message is answered already: it must not make the next, innocent one look unsafe.
-    keep = message is not None and decision.intent != "unsafe_request"
-    recent = (*thread.recent, message)[-RECENT_MESSAGES:] if keep else thread.recent
+    recent = thread.recent
+    if message is not None and decision.intent != "unsafe_request":
+        recent = (*thread.recent, message)[-RECENT_MESSAGES:]
     if decision.intent in NEUTRAL_INTENTS or decision.intent == "appeal_or_human":
         return replace(thread, lang=lang, offered=offered, recent=recent)
     amount = str(decision.amount) if decision.intent in BORROW_INTENTS and decision.amount is not None else None
