@@ -207,8 +207,11 @@ def _leans_back(reading: Understanding, thread_intent: str) -> bool:
     stray = reading.intent in ("out_of_scope", "greeting") and not (reading.other_product or reading.off_topic)
     own_case = (reading.intent == "policy_question" and reading.may_lean_back
                 and thread_intent in SITUATION_INTENTS and reading.named_topic is None)
+    # "为什么不是2万" after "how much can I borrow": the customer questions the figure just given.
+    questions_the_figure = (thread_intent == "how_much_can_i_borrow" and reading.quotes_an_amount
+                            and not reading.asks_to_draw)
     return (reading.is_follow_up or reading.what_if or assumed or reading.mentions_wrong_decision or stray
-            or own_case)
+            or own_case or questions_the_figure)
 
 
 def _own_case_after_a_rule(reading: Understanding, thread: Thread) -> str | None:

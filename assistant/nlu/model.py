@@ -86,6 +86,7 @@ class Understanding(BaseModel):
     asks_for_person: bool = False  # an explicit request for a person, an appeal or a review
     off_topic: bool = False  # interest, fees, how to repay, bills, SMS codes (contract section 4)
     asks_to_draw: bool = False  # an amount right after a borrow verb ("我想借5000", "borrow 6,500")
+    quotes_an_amount: bool = False  # a cap or expectation quoted back ("为什么不是2万", "只能借3000")
     other_product: bool = False  # names another product and not this line ("那花呗呢")
     named_topic: Intent | None = None  # a topic the message names outright ("提额", "最多能借多少")
     asks_for_plan: bool = False  # "最快什么时候能借", "what do I need to do to borrow 20,000?"

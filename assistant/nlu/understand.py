@@ -94,6 +94,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         other_product=cues.is_other_product(normalized),
         off_topic=cues.is_off_topic_for_product(normalized),
         asks_to_draw=_asks_to_draw(normalized, mentions),
+        quotes_an_amount=any(_quoted(normalized, m) for m in mentions),
         greeting_only=cues.is_greeting(normalized),
         unsafe_kind=unsafe,
         account_id_mentioned=cues.account_id(normalized),
@@ -132,6 +133,11 @@ def _reported_repayment(normalized: str, mentions: list[AmountMention], now: dat
     )
 
 
+def _quoted(normalized: str, mention: AmountMention) -> bool:
+    """A cap or an expectation quoted back ("只能借3000", "为什么不是2万"), not an amount asked for."""
+    return bool(_CAP_BEFORE.search(normalized[max(0, mention.start - 24):mention.start]))
+
+
 def _asks_to_draw(normalized: str, mentions: list[AmountMention]) -> bool:
     """An amount right after a borrow verb; "借了5000" is a draw already made, not one asked for."""
     for m in mentions:
@@ -147,8 +153,7 @@ def _draw_amount(normalized: str, mentions: list[AmountMention]) -> Decimal | No
     "我额度还有一万多，为什么借5000借不出来" → 5000, not 10000; "借5000为什么只能借3000" → 5000.
     """
     # A 13+ digit figure is a card or account number, never a draw (and must not be echoed).
-    draws = [m for m in mentions if not m.is_repayment and m.value < CARD_NUMBER_FLOOR
-             and not _CAP_BEFORE.search(normalized[max(0, m.start - 24):m.start])]
+    draws = [m for m in mentions if not m.is_repayment and m.value < CARD_NUMBER_FLOOR and not _quoted(normalized, m)]
     after_verb = [
         m for m in draws if _BORROW_BEFORE.search(normalized[max(0, m.start - VERB_WINDOW) : m.start])
     ]

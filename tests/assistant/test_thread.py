@@ -207,3 +207,9 @@ def test_a_draw_asked_about_in_a_limit_thread_is_the_borrow_check_but_a_past_dra
     assert next_turn(draw, Thread(), "so i can borrow 5000 now or not").intent == "cannot_borrow"
     past = reading("limit_not_restored", 0.7, asks_to_draw=True, amount=Decimal(5000), at_is_past=True)
     assert next_turn(past, Thread(), "昨天借5000还了以后额度没恢复").intent == "limit_not_restored"
+
+
+def test_questioning_the_maximum_just_given_stays_a_maximum_question() -> None:
+    doubt = reading("cannot_borrow", 0.8, quotes_an_amount=True)
+    decision = next_turn(doubt, Thread(intent="how_much_can_i_borrow"), "为什么不是2万 我额度明明是两万")
+    assert (decision.intent, decision.transition) == ("how_much_can_i_borrow", "follow_up")
