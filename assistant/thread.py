@@ -56,6 +56,13 @@ NAMED_OVER_MODEL = frozenset({"limit_increase", "how_much_can_i_borrow"})
 # Situations a named draw ("so I can borrow 5000 now or not") is checked in place of.
 DRAW_OVER = frozenset({"limit_not_restored", "limit_reduced_or_closed", "limit_increase"})
 EVERYTHING_OVER = DRAW_OVER | {"policy_question", "out_of_scope", "how_much_can_i_borrow"}
+# Situation readings that a message saying the line cannot be used ("我借呗用不了了，冻结了", "额度为啥
+#动不了", "why is my limit not usable") gives way to: what the writer cannot do is the question
+# (labelling guide, cannot_borrow: "我的借呗用不了了").
+CANNOT_USE_OVER = frozenset({"limit_reduced_or_closed", "limit_not_restored"})
+# Words of a product rule about amounts ("单笔最多借多少", "what's the max for a single draw?"): asked
+# with no first person, a maximum question is a rule question (labelling guide rule 6).
+PRODUCT_AMOUNT_RULE = ("单笔", "每笔", "最高", "single draw", "per draw", "per loan", "each draw", "single loan")
 # Readings of "when at the earliest / what must I do to borrow" that are really the borrow check.
 PLAN_QUESTION_READINGS = frozenset({"policy_question", "how_much_can_i_borrow", "limit_not_restored", "out_of_scope"})
 
@@ -149,6 +156,12 @@ def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
             (intent in SITUATION_INTENTS and named in dict(reading.ranked))
             or (intent == "policy_question" and reading.speaks_of_self and not reading.asks_in_general)):
         intent = named  # "我已经还清了，为什么提额不给过", "我卡过期了 最多多少": the topic it names
+    if named == "cannot_borrow" and intent in CANNOT_USE_OVER and reading.amount is None:
+        intent = "cannot_borrow"  # "我借呗用不了了，冻结了": the line cannot be used, whatever the cause
+    if (intent == "how_much_can_i_borrow" and reading.asks_in_general
+            and any(word in reading.normalized_text for word in PRODUCT_AMOUNT_RULE)):
+        # "what's the max for a single draw?": the product's rule; the writer's own maximum is offered.
+        intent, alternatives = "policy_question", ("how_much_can_i_borrow",)
     if (reading.asks_in_general and intent in GENERAL_REREAD and "policy_question" in dict(reading.ranked)
             and reading.amount is None):
         # "提额失败一般是什么原因": a rule question (labelling guide rule 1); the situation reading
@@ -159,7 +172,9 @@ def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
         intent = next((i for i, _ in reading.ranked if i in SITUATION_INTENTS), "cannot_borrow")
     if reading.asks_posting_time and intent in ("out_of_scope", "policy_question") and not reading.other_product:
         # "转账还款一般多久到账": when a repayment posts is a rule or a limit question, not mechanics.
-        intent = "policy_question" if reading.asks_in_general else "limit_not_restored"
+        # Asked in general, the writer's own repayment is offered beside the rule ("我昨天那笔呢" next).
+        intent, alternatives = (("policy_question", ("limit_not_restored",)) if reading.asks_in_general
+                                else ("limit_not_restored", alternatives))
     if intent == "how_much_can_i_borrow" and reading.amount is not None:
         intent = "cannot_borrow"  # "能借5000吗": a named amount is a draw to check, not a maximum
     if reading.asks_to_draw and intent in ("out_of_scope", "policy_question") and not reading.off_topic:
@@ -202,16 +217,22 @@ def _leans_back(reading: Understanding, thread_intent: str) -> bool:
     ("差一块钱都不行？", "this is so annoying, I've done it like 5 times", "ok 1000 then" read as
     a greeting): inside a thread such a message is about the thread. So is a short question
     the model reads as a rule question but that names no general rule, in a thread about the
-    account ("要维护到几点", "刷完脸就能借了吗", "will it be lifted on the 27th for sure?")."""
+    account ("要维护到几点", "刷完脸就能借了吗", "will it be lifted on the 27th for sure?"), and so is a
+    short turn the model reads as another situation although it names none."""
     assumed = reading.at is not None or reading.repay_amount is not None or reading.repay_all_overdue
     stray = reading.intent in ("out_of_scope", "greeting") and not (reading.other_product or reading.off_topic)
     own_case = (reading.intent == "policy_question" and reading.may_lean_back
                 and thread_intent in SITUATION_INTENTS and reading.named_topic is None)
+    # "I click more times it will pass?" read as an increase, "so age is the issue? what can I do"
+    # read as a request for a person: a short turn naming no topic is about the account's thread.
+    unnamed = (reading.intent in SITUATION_INTENTS | {"appeal_or_human"} and reading.intent != thread_intent
+               and thread_intent in SITUATION_INTENTS and reading.may_lean_back and reading.named_topic is None
+               and not (reading.asks_for_person or reading.other_product or reading.off_topic))
     # "为什么不是2万" after "how much can I borrow": the customer questions the figure just given.
     questions_the_figure = (thread_intent == "how_much_can_i_borrow" and reading.quotes_an_amount
                             and not reading.asks_to_draw)
     return (reading.is_follow_up or reading.what_if or assumed or reading.mentions_wrong_decision or stray
-            or own_case or questions_the_figure)
+            or own_case or unnamed or questions_the_figure)
 
 
 def _own_case_after_a_rule(reading: Understanding, thread: Thread) -> str | None:
@@ -222,8 +243,10 @@ def _own_case_after_a_rule(reading: Understanding, thread: Thread) -> str | None
         return None
     if reading.asks_to_draw:
         return None  # "那我借8万": a draw, checked as one
+    if reading.named_topic in SITUATION_INTENTS:
+        return reading.named_topic  # "我的那笔呢 到底什么时候恢复": the situation it names
     offered = next((intent for _, intent in thread.offered if intent in SITUATION_INTENTS), thread.about)
-    if offered is not None and reading.named_topic in (None, offered):
+    if offered is not None and reading.named_topic is None:
         return offered
     return reading.intent if reading.intent in SITUATION_INTENTS else None
 

@@ -33,9 +33,14 @@ _LIMIT_BEFORE = re.compile(
 # lets me take 3000"): not the draw.
 _CAP_BEFORE = re.compile(
     r"((只能|只可以|只让我?|只给我?|仅能|最多只能|最少|至少|最低|only|only (lets|let|allows|allowed) me( to)?)"
-    r"\s*(借|贷|取|borrow|draw|take|get)?\s*(个|了)?|不是|\bnot|instead of)\s*$",
+    r"\s*(借|贷|取|borrow|draw|take|get)?\s*(个|了)?|不是有?|\bnot|instead of)\s*$",
     re.IGNORECASE,
 )
+
+
+# An amount that bounds a rule ("借5万以上都要收入认证吗", "loans of 50000 or more"): not a draw.
+_THRESHOLD_AFTER = re.compile(r"^\s*(元|块|rmb|cny|yuan)?\s*(及|或|和)?(以上|以下|以内|起)|^\s*(or|and) (more|above|over|up)",
+                              re.IGNORECASE)
 
 
 def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Understanding:
@@ -135,14 +140,18 @@ def _reported_repayment(normalized: str, mentions: list[AmountMention], now: dat
 
 def _quoted(normalized: str, mention: AmountMention) -> bool:
     """A cap or an expectation quoted back ("只能借3000", "为什么不是2万"), not an amount asked for."""
-    return bool(_CAP_BEFORE.search(normalized[max(0, mention.start - 24):mention.start]))
+    return bool(_CAP_BEFORE.search(normalized[max(0, mention.start - 24):mention.start])) or _bounds_a_rule(normalized, mention)
+
+
+def _bounds_a_rule(normalized: str, mention: AmountMention) -> bool:
+    return bool(_THRESHOLD_AFTER.search(normalized[mention.end:mention.end + 8]))
 
 
 def _asks_to_draw(normalized: str, mentions: list[AmountMention]) -> bool:
     """An amount right after a borrow verb; "借了5000" is a draw already made, not one asked for."""
     for m in mentions:
         verb = _BORROW_BEFORE.search(normalized[max(0, m.start - VERB_WINDOW):m.start])
-        if not m.is_repayment and verb and "了" not in verb.group(0):
+        if not m.is_repayment and verb and "了" not in verb.group(0) and not _bounds_a_rule(normalized, m):
             return True
     return False
 

@@ -213,3 +213,41 @@ def test_questioning_the_maximum_just_given_stays_a_maximum_question() -> None:
     doubt = reading("cannot_borrow", 0.8, quotes_an_amount=True)
     decision = next_turn(doubt, Thread(intent="how_much_can_i_borrow"), "为什么不是2万 我额度明明是两万")
     assert (decision.intent, decision.transition) == ("how_much_can_i_borrow", "follow_up")
+
+
+def test_a_line_that_cannot_be_used_is_the_borrow_question_whatever_the_cause() -> None:
+    frozen = reading("limit_reduced_or_closed", 0.6, named_topic="cannot_borrow", speaks_of_self=True)
+    assert next_turn(frozen, Thread(), "我借呗用不了了，冻结了").intent == "cannot_borrow"
+    cut = reading("limit_reduced_or_closed", 0.6, named_topic="limit_reduced_or_closed")
+    assert next_turn(cut, Thread(), "额度怎么降了").intent == "limit_reduced_or_closed"
+
+
+def test_a_product_rule_about_the_maximum_is_a_rule_question_with_the_own_maximum_offered() -> None:
+    rule = reading("how_much_can_i_borrow", 0.5, asks_in_general=True)
+    rule = rule.model_copy(update={"normalized_text": "what's the max for a single draw?"})
+    decision = next_turn(rule, Thread(), "what's the max for a single draw?")
+    assert (decision.intent, decision.alternatives) == ("policy_question", ("how_much_can_i_borrow",))
+    own = reading("how_much_can_i_borrow", 0.9, speaks_of_self=True)
+    assert next_turn(own, Thread(), "我最多能借多少").intent == "how_much_can_i_borrow"
+
+
+def test_own_repayment_after_the_posting_rule_is_the_limit_question() -> None:
+    rule = reading("out_of_scope", 0.7, asks_posting_time=True, asks_in_general=True)
+    thread = after(next_turn(rule, Thread(), "银行卡还款一般多久到账"), Thread(), "zh")
+    assert thread.about == "limit_not_restored"
+    mine = reading("out_of_scope", 0.7, speaks_of_self=True, may_lean_back=True, is_follow_up=True)
+    assert next_turn(mine, thread, "我昨天那笔呢").intent == "limit_not_restored"
+    named = reading("limit_reduced_or_closed", 0.7, speaks_of_self=True, may_lean_back=True,
+                    named_topic="limit_not_restored")
+    assert next_turn(named, Thread(intent="policy_question", about="limit_increase"), "我的那笔呢 到底什么时候恢复").intent \
+        == "limit_not_restored"
+
+
+def test_a_short_turn_naming_no_topic_stays_in_the_accounts_thread() -> None:
+    stray = reading("limit_increase", 0.65, may_lean_back=True, speaks_of_self=True)
+    decision = next_turn(stray, BORROW_THREAD, "I click more times it will pass?")
+    assert (decision.intent, decision.transition) == ("cannot_borrow", "follow_up")
+    unasked = reading("appeal_or_human", 0.69, may_lean_back=True)
+    assert next_turn(unasked, BORROW_THREAD, "so age is the issue? what can I do").intent == "cannot_borrow"
+    named = reading("limit_increase", 0.65, may_lean_back=True, named_topic="limit_increase")
+    assert next_turn(named, BORROW_THREAD, "那提额呢").intent == "limit_increase"

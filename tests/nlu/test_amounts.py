@@ -116,3 +116,14 @@ def test_a_statement_of_repaying_overdue_is_not_simulated() -> None:
 def test_a_dash_after_an_amount_is_punctuation_unless_a_date_follows() -> None:
     assert [m.value for m in find_amounts("I tried to borrow 6,500 - declined again")] == [6500]
     assert [m.value for m in find_amounts("2026-11-20借5000")] == [5000]
+
+
+@pytest.mark.parametrize("text", ["借5万以上都要收入认证吗", "借款5000元及以上要人脸吗", "do loans of 50000 or more need income proof"])
+def test_an_amount_that_bounds_a_rule_is_not_a_draw(text: str) -> None:
+    u = understand(text, now=NOW)
+    assert (u.amount, u.asks_to_draw) == (None, False)
+
+
+def test_the_available_amount_quoted_back_is_not_a_draw() -> None:
+    u = understand("可用不是有4000吗", now=NOW)
+    assert (u.amount, u.quotes_an_amount) == (None, True)
