@@ -63,8 +63,11 @@ CANNOT_USE_OVER = frozenset({"limit_reduced_or_closed", "limit_not_restored"})
 # Words of a product rule about amounts ("单笔最多借多少", "what's the max for a single draw?"): asked
 # with no first person, a maximum question is a rule question (labelling guide rule 6).
 PRODUCT_AMOUNT_RULE = ("单笔", "每笔", "最高", "single draw", "per draw", "per loan", "each draw", "single loan")
+# A short turn that names no topic leaves the account's thread only when the model is this sure.
+UNNAMED_SWITCH_CONFIDENCE = 0.8
 # Readings of "when at the earliest / what must I do to borrow" that are really the borrow check.
-PLAN_QUESTION_READINGS = frozenset({"policy_question", "how_much_can_i_borrow", "limit_not_restored", "out_of_scope"})
+PLAN_QUESTION_READINGS = frozenset({"policy_question", "how_much_can_i_borrow", "limit_not_restored",
+                                    "limit_reduced_or_closed", "out_of_scope"})
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,8 @@ def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
     if intent == "policy_question" and reading.quotes_app_message and not reading.asks_in_general:
         # "为啥大半夜的借钱显示系统维护": what the app shows the writer is their own situation.
         intent = next((i for i, _ in reading.ranked if i in SITUATION_INTENTS), "cannot_borrow")
+    if reading.asks_how_to and intent in SITUATION_INTENTS and reading.amount is None:
+        intent, alternatives = "policy_question", (intent,)  # "我还没开通啊 那要怎么开": how it opens
     if reading.asks_posting_time and intent in ("out_of_scope", "policy_question") and not reading.other_product:
         # "转账还款一般多久到账": when a repayment posts is a rule or a limit question, not mechanics.
         # Asked in general, the writer's own repayment is offered beside the rule ("我昨天那笔呢" next).
@@ -227,6 +232,7 @@ def _leans_back(reading: Understanding, thread_intent: str) -> bool:
     # read as a request for a person: a short turn naming no topic is about the account's thread.
     unnamed = (reading.intent in SITUATION_INTENTS | {"appeal_or_human"} and reading.intent != thread_intent
                and thread_intent in SITUATION_INTENTS and reading.may_lean_back and reading.named_topic is None
+               and reading.confidence < UNNAMED_SWITCH_CONFIDENCE
                and not (reading.asks_for_person or reading.other_product or reading.off_topic))
     # "为什么不是2万" after "how much can I borrow": the customer questions the figure just given.
     questions_the_figure = (thread_intent == "how_much_can_i_borrow" and reading.quotes_an_amount
@@ -258,8 +264,8 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
     again?" → a borrow question) must not pull the customer out of their topic: only a topic
     the message names, or another product ("那花呗呢"), switches.
     """
-    if (reading.asks_in_general and reading.intent == "policy_question" and thread_intent != "policy_question"
-            and not reading.mentions_wrong_decision):
+    if ((reading.asks_in_general and reading.intent == "policy_question" or reading.asks_how_to)
+            and thread_intent != "policy_question" and not reading.mentions_wrong_decision):
         return "policy_question"  # "那怎么开通", "那一天最多能借几次": how things work, asked in passing
     named = reading.named_topic
     if named is not None and named != thread_intent:

@@ -35,6 +35,7 @@ class AmountMention:
 class _Vocab:
     units: dict[str, int]
     non_money: tuple[str, ...]
+    card_tail_before: re.Pattern[str]
     max_bare_digits: int
     en_units: dict[str, int]
     en_scales: dict[str, int]
@@ -55,6 +56,7 @@ def _vocab() -> _Vocab:
     return _Vocab(
         units=units,
         non_money=tuple(raw["non_money_suffixes"]),
+        card_tail_before=re.compile(raw["card_tail_before"], re.IGNORECASE),
         max_bare_digits=int(raw["max_bare_digits"]),
         en_units={str(k): int(v) for k, v in raw["english_units"].items()},
         en_scales={str(k): int(v) for k, v in raw["english_scales"].items()},
@@ -104,6 +106,8 @@ def _arabic_value(match: re.Match[str], text: str, vocab: _Vocab) -> Decimal | N
         return None
     if not has_money_marker and len(digits) >= vocab.max_bare_digits:
         return None  # an id, a phone or a card number
+    if not has_money_marker and vocab.card_tail_before.search(text[max(0, match.start() - 16):match.start()]):
+        return None
     if not has_money_marker and text[max(0, match.start() - 1) : match.start()] in {":", "："}:
         return None
     try:

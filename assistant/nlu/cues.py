@@ -51,6 +51,7 @@ class Cues:
     quotes_app_message: re.Pattern[str]
     draws_everything: re.Pattern[str]
     asks_posting_time: re.Pattern[str]
+    asks_how_to: re.Pattern[str]
     repayment_channels: tuple[tuple[str, re.Pattern[str]], ...]
 
 
@@ -80,6 +81,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "quotes_app_message",
             "draws_everything",
             "asks_posting_time",
+            "asks_how_to",
         )
     }
     return Cues(
@@ -226,6 +228,11 @@ def repayment_channel(text: str) -> str | None:
 def quotes_app_message(text: str) -> bool:
     """The message quotes what the app shows ("显示系统维护", "it says frozen")."""
     return bool(load_cues().quotes_app_message.search(text))
+
+
+def asks_how_to(text: str) -> bool:
+    """How to open or activate the line ("那要怎么开", "how do I get it opened then")."""
+    return bool(load_cues().asks_how_to.search(text))
 
 
 def asks_posting_time(text: str) -> bool:

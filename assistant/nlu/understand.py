@@ -27,17 +27,20 @@ _BORROW_BEFORE = re.compile(
     r"(借|贷|取|要|borrow(ing)?|draw(ing)?|take out|take|get|loan of|need|want)\s*(个|了|款)?\s*$", re.IGNORECASE
 )
 _LIMIT_BEFORE = re.compile(
-    r"(额度|可用|余额|limit|available|有|剩|还剩|only|总共|have|got)\s*(明明|本来|应该)?(还|只|就)?(有|是)?\s*$", re.IGNORECASE
+    r"(额度|可用|余额|limit|available|有|剩|还剩|only|总共|have|got)\s*(明明|本来|应该)?(还|只|就|才)?(有|是|显示|is|was|shows?|says)?\s*$",
+    re.IGNORECASE
 )
 # A cap or expectation the customer quotes back ("借5000为什么只能借3000", "为什么不是2万", "it only
 # lets me take 3000"): not the draw.
 _CAP_BEFORE = re.compile(
     r"((只能|只可以|只让我?|只给我?|仅能|最多只能|最少|至少|最低|only|only (lets|let|allows|allowed) me( to)?)"
-    r"\s*(借|贷|取|borrow|draw|take|get)?\s*(个|了)?|不是有?|\bnot|instead of)\s*$",
+    r"\s*(要|借|贷|取|borrow|draw|take|get)?\s*(个|了)?|不是有?|\bnot|instead of)\s*$",
     re.IGNORECASE,
 )
 
 
+# A draw named before its verb ("那一万五能一次借出来不", "5000能借吗"), not "5000借了".
+_BORROW_AFTER = re.compile(r"^\s*(元|块钱?)?\s*(能|可以|能不能|可不可以|可否)\s*(一次(性)?|全部|都)?\s*(借|贷|取)(?!了)")
 # An amount that bounds a rule ("借5万以上都要收入认证吗", "loans of 50000 or more"): not a draw.
 _THRESHOLD_AFTER = re.compile(r"^\s*(元|块|rmb|cny|yuan)?\s*(及|或|和)?(以上|以下|以内|起)|^\s*(or|and) (more|above|over|up)",
                               re.IGNORECASE)
@@ -92,6 +95,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         quotes_app_message=cues.quotes_app_message(normalized),
         draws_everything=cues.draws_everything(normalized),
         asks_posting_time=cues.asks_posting_time(normalized),
+        asks_how_to=cues.asks_how_to(normalized),
         mentions_wrong_decision=cues.says_decision_wrong(normalized),
         asks_for_person=cues.asks_for_person(normalized),
         asks_for_plan=cues.asks_for_plan(normalized),
@@ -99,7 +103,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         other_product=cues.is_other_product(normalized),
         off_topic=cues.is_off_topic_for_product(normalized),
         asks_to_draw=_asks_to_draw(normalized, mentions),
-        quotes_an_amount=any(_quoted(normalized, m) for m in mentions),
+        quotes_an_amount=any(_quoted(normalized, m) or _limit_quoted(normalized, m) for m in mentions),
         greeting_only=cues.is_greeting(normalized),
         unsafe_kind=unsafe,
         account_id_mentioned=cues.account_id(normalized),
@@ -143,6 +147,11 @@ def _quoted(normalized: str, mention: AmountMention) -> bool:
     return bool(_CAP_BEFORE.search(normalized[max(0, mention.start - 24):mention.start])) or _bounds_a_rule(normalized, mention)
 
 
+def _limit_quoted(normalized: str, mention: AmountMention) -> bool:
+    """The limit the customer quotes ("my available shows 70,000", "额度明明是两万")."""
+    return bool(_LIMIT_BEFORE.search(normalized[max(0, mention.start - 2 * VERB_WINDOW):mention.start]))
+
+
 def _bounds_a_rule(normalized: str, mention: AmountMention) -> bool:
     return bool(_THRESHOLD_AFTER.search(normalized[mention.end:mention.end + 8]))
 
@@ -151,7 +160,10 @@ def _asks_to_draw(normalized: str, mentions: list[AmountMention]) -> bool:
     """An amount right after a borrow verb; "借了5000" is a draw already made, not one asked for."""
     for m in mentions:
         verb = _BORROW_BEFORE.search(normalized[max(0, m.start - VERB_WINDOW):m.start])
-        if not m.is_repayment and verb and "了" not in verb.group(0) and not _bounds_a_rule(normalized, m):
+        named_before_verb = _BORROW_AFTER.search(normalized[m.end:m.end + 12])
+        if m.is_repayment or _quoted(normalized, m):
+            continue
+        if (verb and "了" not in verb.group(0)) or named_before_verb:
             return True
     return False
 
@@ -168,7 +180,5 @@ def _draw_amount(normalized: str, mentions: list[AmountMention]) -> Decimal | No
     ]
     if after_verb:
         return after_verb[-1].value
-    not_limit = [
-        m for m in draws if not _LIMIT_BEFORE.search(normalized[max(0, m.start - VERB_WINDOW) : m.start])
-    ]
+    not_limit = [m for m in draws if not _limit_quoted(normalized, m)]
     return not_limit[-1].value if not_limit else None

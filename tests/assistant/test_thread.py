@@ -251,3 +251,15 @@ def test_a_short_turn_naming_no_topic_stays_in_the_accounts_thread() -> None:
     assert next_turn(unasked, BORROW_THREAD, "so age is the issue? what can I do").intent == "cannot_borrow"
     named = reading("limit_increase", 0.65, may_lean_back=True, named_topic="limit_increase")
     assert next_turn(named, BORROW_THREAD, "那提额呢").intent == "limit_increase"
+
+
+def test_how_to_open_the_line_is_a_rule_question_whoever_asks() -> None:
+    how = reading("limit_increase", 0.7, asks_how_to=True, speaks_of_self=True, may_lean_back=True)
+    assert next_turn(how, Thread(), "我还没开通啊 那要怎么开").intent == "policy_question"
+    follow = reading("cannot_borrow", 0.7, asks_how_to=True, is_follow_up=True)
+    assert next_turn(follow, BORROW_THREAD, "how do I get it opened then").intent == "policy_question"
+
+
+def test_a_sure_reading_of_another_situation_leaves_the_thread() -> None:
+    sure = reading("how_much_can_i_borrow", 0.99, may_lean_back=True)
+    assert next_turn(sure, BORROW_THREAD, "how much could I get?").intent == "how_much_can_i_borrow"

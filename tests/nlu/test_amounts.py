@@ -127,3 +127,20 @@ def test_an_amount_that_bounds_a_rule_is_not_a_draw(text: str) -> None:
 def test_the_available_amount_quoted_back_is_not_a_draw() -> None:
     u = understand("可用不是有4000吗", now=NOW)
     assert (u.amount, u.quotes_an_amount) == (None, True)
+
+
+@pytest.mark.parametrize("text", ["尾号4021那张卡早就不用了", "my card ending in 4021 expired", "卡号：6222 不能用了"])
+def test_a_card_tail_is_never_an_amount(text: str) -> None:
+    assert understand(text, now=NOW).amount is None
+
+
+@pytest.mark.parametrize(("text", "amount"), [("那一万五能一次借出来不", "15000"), ("5000能借吗", "5000")])
+def test_a_draw_named_before_its_verb(text: str, amount: str) -> None:
+    u = understand(text, now=NOW)
+    assert (u.amount, u.asks_to_draw) == (Decimal(amount), True)
+
+
+@pytest.mark.parametrize("text", ["my available shows 70,000 though??", "why 最低要 500 啊 这个规定是怎么定的", "刚开通两个月 额度才8000 能提额吗"])
+def test_a_limit_or_minimum_quoted_back_is_not_a_draw(text: str) -> None:
+    u = understand(text, now=NOW)
+    assert (u.amount, u.asks_to_draw, u.quotes_an_amount) == (None, False, True)

@@ -242,3 +242,11 @@ def test_result_is_frozen_and_in_the_contract() -> None:
 def test_bad_messages_are_user_errors(text: str) -> None:
     with pytest.raises(UserInputError):
         understand(text, now=NOW)
+
+
+def test_general_and_own_state_markers_read_the_phrase_not_the_word() -> None:
+    from assistant.nlu import cues
+
+    assert not cues.asks_in_general("借了好几次都失败 到底怎么回事")
+    assert cues.asks_in_general("逾期 record 会一直影响提额吗")
+    assert cues.speaks_of_self("一直借不出来")
