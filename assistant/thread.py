@@ -63,6 +63,12 @@ CANNOT_USE_OVER = frozenset({"limit_reduced_or_closed", "limit_not_restored"})
 # Words of a product rule about amounts ("单笔最多借多少", "what's the max for a single draw?"): asked
 # with no first person, a maximum question is a rule question (labelling guide rule 6).
 PRODUCT_AMOUNT_RULE = ("单笔", "每笔", "最高", "single draw", "per draw", "per loan", "each draw", "single loan")
+# The minimum draw is the same for everyone: asking it is a rule question whoever asks
+# ("what's the smallest amount I can borrow in one go?").
+# Markers that make a follow-up a rule question even when the model ranks the rule second
+# ("一般换收款卡以后多久能生效"); "多久能…" alone is not one ("那怎么办 多久能解" is the account's).
+OUTRIGHT_GENERAL = ("一般", "通常", "generally", "usually", "normally", "typically", "in general")
+MINIMUM_WORDS = ("最低", "最少", "至少", "起借", "minimum", "smallest", "least", "lowest")
 # A short turn that names no topic leaves the account's thread only when the model is this sure.
 UNNAMED_SWITCH_CONFIDENCE = 0.8
 # Readings of "when at the earliest / what must I do to borrow" that are really the borrow check.
@@ -161,8 +167,10 @@ def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
         intent = named  # "我已经还清了，为什么提额不给过", "我卡过期了 最多多少": the topic it names
     if named == "cannot_borrow" and intent in CANNOT_USE_OVER and reading.amount is None:
         intent = "cannot_borrow"  # "我借呗用不了了，冻结了": the line cannot be used, whatever the cause
-    if (intent == "how_much_can_i_borrow" and reading.asks_in_general
-            and any(word in reading.normalized_text for word in PRODUCT_AMOUNT_RULE)):
+    text = reading.normalized_text
+    if intent == "how_much_can_i_borrow" and reading.amount is None and (
+            reading.asks_in_general and any(word in text for word in PRODUCT_AMOUNT_RULE)
+            or any(word in text for word in MINIMUM_WORDS)):
         # "what's the max for a single draw?": the product's rule; the writer's own maximum is offered.
         intent, alternatives = "policy_question", ("how_much_can_i_borrow",)
     if (reading.asks_in_general and intent in GENERAL_REREAD and "policy_question" in dict(reading.ranked)
@@ -234,11 +242,14 @@ def _leans_back(reading: Understanding, thread_intent: str) -> bool:
                and thread_intent in SITUATION_INTENTS and reading.may_lean_back and reading.named_topic is None
                and reading.confidence < UNNAMED_SWITCH_CONFIDENCE
                and not (reading.asks_for_person or reading.other_product or reading.off_topic))
+    # "我早就还清了啊" after an answer: an objection that names no repayment to look up.
+    objects = (reading.reported_repayment is not None and thread_intent in SITUATION_INTENTS
+               and reading.named_topic is None and not any(reading.reported_repayment.model_dump().values()))
     # "为什么不是2万" after "how much can I borrow": the customer questions the figure just given.
     questions_the_figure = (thread_intent == "how_much_can_i_borrow" and reading.quotes_an_amount
                             and not reading.asks_to_draw)
     return (reading.is_follow_up or reading.what_if or assumed or reading.mentions_wrong_decision or stray
-            or own_case or unnamed or questions_the_figure)
+            or own_case or unnamed or objects or questions_the_figure)
 
 
 def _own_case_after_a_rule(reading: Understanding, thread: Thread) -> str | None:
@@ -264,7 +275,8 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
     again?" → a borrow question) must not pull the customer out of their topic: only a topic
     the message names, or another product ("那花呗呢"), switches.
     """
-    if ((reading.asks_in_general and reading.intent == "policy_question" or reading.asks_how_to)
+    outright = any(word in reading.normalized_text for word in OUTRIGHT_GENERAL) and "policy_question" in dict(reading.ranked)
+    if ((reading.asks_in_general and (reading.intent == "policy_question" or outright) or reading.asks_how_to)
             and thread_intent != "policy_question" and not reading.mentions_wrong_decision):
         return "policy_question"  # "那怎么开通", "那一天最多能借几次": how things work, asked in passing
     named = reading.named_topic
@@ -272,8 +284,8 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
         return named
     if reading.other_product:
         return "out_of_scope"
-    if reading.asks_to_draw and thread_intent not in BORROW_INTENTS:
-        return "cannot_borrow"  # "那我先借2万" after an increase or a rule question: a draw to check
+    if (reading.asks_to_draw or reading.asks_for_plan) and thread_intent not in BORROW_INTENTS:
+        return "cannot_borrow"  # "那我先借2万", "还了以后啥时候能借" after another topic: the borrow check
     return None
 
 

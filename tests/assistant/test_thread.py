@@ -263,3 +263,34 @@ def test_how_to_open_the_line_is_a_rule_question_whoever_asks() -> None:
 def test_a_sure_reading_of_another_situation_leaves_the_thread() -> None:
     sure = reading("how_much_can_i_borrow", 0.99, may_lean_back=True)
     assert next_turn(sure, BORROW_THREAD, "how much could I get?").intent == "how_much_can_i_borrow"
+
+
+def test_the_minimum_draw_is_a_rule_question_whoever_asks() -> None:
+    least = reading("how_much_can_i_borrow", 0.8, speaks_of_self=True)
+    least = least.model_copy(update={"normalized_text": "what's the smallest amount i can borrow in one go?"})
+    assert next_turn(least, Thread(), "what's the smallest amount I can borrow in one go?").intent == "policy_question"
+
+
+def test_an_objection_that_names_no_repayment_stays_in_the_thread() -> None:
+    from assistant.nlu.model import ReportedRepayment
+
+    objection = reading("limit_not_restored", 0.91, may_lean_back=True, at_is_past=True,
+                        reported_repayment=ReportedRepayment())
+    thread = Thread(intent="limit_increase")
+    assert next_turn(objection, thread, "我早就还清了啊").intent == "limit_increase"
+    named = reading("limit_not_restored", 0.91, at_is_past=True, reported_repayment=ReportedRepayment(amount=Decimal(800)))
+    assert next_turn(named, thread, "昨天还了800额度还没回来").intent == "limit_not_restored"
+
+
+def test_a_general_question_asked_in_passing_switches_to_the_rule_when_the_model_ranks_it() -> None:
+    general = reading("out_of_scope", 0.95, asks_in_general=True,
+                      ranked=(("out_of_scope", 0.95), ("policy_question", 0.05)))
+    general = general.model_copy(update={"normalized_text": "一般换收款卡以后多久能生效"})
+    assert next_turn(general, BORROW_THREAD, "一般换收款卡以后多久能生效").intent == "policy_question"
+    weak = general.model_copy(update={"normalized_text": "那怎么办 多久能解"})
+    assert next_turn(weak, BORROW_THREAD, "那怎么办 多久能解").intent == "cannot_borrow"
+
+
+def test_when_can_i_borrow_after_another_topic_is_the_borrow_check() -> None:
+    when = reading("limit_reduced_or_closed", 0.7, asks_for_plan=True, is_follow_up=True)
+    assert next_turn(when, Thread(intent="limit_reduced_or_closed"), "还了以后啥时候能借").intent == "cannot_borrow"
