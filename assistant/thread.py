@@ -67,7 +67,8 @@ PRODUCT_AMOUNT_RULE = ("单笔", "每笔", "最高", "single draw", "per draw", 
 # ("what's the smallest amount I can borrow in one go?").
 # Markers that make a follow-up a rule question even when the model ranks the rule second
 # ("一般换收款卡以后多久能生效"); "多久能…" alone is not one ("那怎么办 多久能解" is the account's).
-OUTRIGHT_GENERAL = ("一般", "通常", "generally", "usually", "normally", "typically", "in general")
+OUTRIGHT_GENERAL = ("一般", "通常", "标准", "算高", "什么算", "多少算", "什么意思", "generally", "usually", "normally",
+                    "typically", "in general", "what counts", "what does")
 MINIMUM_WORDS = ("最低", "最少", "至少", "起借", "minimum", "smallest", "least", "lowest")
 # A short turn that names no topic leaves the account's thread only when the model is this sure.
 UNNAMED_SWITCH_CONFIDENCE = 0.8
@@ -232,6 +233,8 @@ def _leans_back(reading: Understanding, thread_intent: str) -> bool:
     the model reads as a rule question but that names no general rule, in a thread about the
     account ("要维护到几点", "刷完脸就能借了吗", "will it be lifted on the 27th for sure?"), and so is a
     short turn the model reads as another situation although it names none."""
+    if reading.starts_new_topic:
+        return False  # "ok. separate thing - how do i change the card…"
     assumed = reading.at is not None or reading.repay_amount is not None or reading.repay_all_overdue
     stray = reading.intent in ("out_of_scope", "greeting") and not (reading.other_product or reading.off_topic)
     own_case = (reading.intent == "policy_question" and reading.may_lean_back
@@ -276,7 +279,10 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
     the message names, or another product ("那花呗呢"), switches.
     """
     outright = any(word in reading.normalized_text for word in OUTRIGHT_GENERAL) and "policy_question" in dict(reading.ranked)
-    if ((reading.asks_in_general and (reading.intent == "policy_question" or outright) or reading.asks_how_to)
+    # A short turn with only a weak marker ("大概多久能审完") asks about the account's own case.
+    general = reading.asks_in_general and not reading.asks_for_plan and (
+        outright or reading.intent == "policy_question" and not reading.may_lean_back)
+    if ((general or reading.asks_how_to)
             and thread_intent != "policy_question" and not reading.mentions_wrong_decision):
         return "policy_question"  # "那怎么开通", "那一天最多能借几次": how things work, asked in passing
     named = reading.named_topic

@@ -38,6 +38,7 @@ class Cues:
     follow_up_max_chars: int
     follow_up_max_words: int
     general_markers: re.Pattern[str]
+    weak_general_markers: re.Pattern[str]
     own_state: re.Pattern[str]
     situation_follow_up_max_chars: int
     situation_follow_up_max_words: int
@@ -52,6 +53,7 @@ class Cues:
     draws_everything: re.Pattern[str]
     asks_posting_time: re.Pattern[str]
     asks_how_to: re.Pattern[str]
+    starts_new_topic: re.Pattern[str]
     repayment_channels: tuple[tuple[str, re.Pattern[str]], ...]
 
 
@@ -77,11 +79,13 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "domain_words",
             "reports_repayment",
             "general_markers",
+            "weak_general_markers",
             "own_state",
             "quotes_app_message",
             "draws_everything",
             "asks_posting_time",
             "asks_how_to",
+            "starts_new_topic",
         )
     }
     return Cues(
@@ -158,11 +162,16 @@ def could_be_about_the_thread(text: str) -> bool:
     return short and not cues.general_markers.search(text)
 
 
+def _general(text: str) -> bool:
+    cues = load_cues()
+    return bool(cues.general_markers.search(text) or cues.weak_general_markers.search(text))
+
+
 def asks_in_general(text: str) -> bool:
     """A question about the rules in general: a general marker and nothing of the writer's own
     current state ("提额失败一般是什么原因", not "我提额失败一般是什么原因")."""
     cues = load_cues()
-    return bool(cues.general_markers.search(text)) and not cues.own_state.search(text)
+    return _general(text) and not cues.own_state.search(text)
 
 
 def speaks_of_self(text: str) -> bool:
@@ -228,6 +237,11 @@ def repayment_channel(text: str) -> str | None:
 def quotes_app_message(text: str) -> bool:
     """The message quotes what the app shows ("显示系统维护", "it says frozen")."""
     return bool(load_cues().quotes_app_message.search(text))
+
+
+def starts_new_topic(text: str) -> bool:
+    """The writer marks the question as a new one ("ok. separate thing - …", "另外问一下")."""
+    return bool(load_cues().starts_new_topic.search(text))
 
 
 def asks_how_to(text: str) -> bool:

@@ -81,6 +81,7 @@ class Understanding(BaseModel):
     speaks_of_self: bool = False  # a first person, a present state or a reported app message
     quotes_app_message: bool = False  # "显示系统维护": the writer's own current state
     draws_everything: bool = False  # "想全借出来": a draw of the available amount, whatever it is
+    starts_new_topic: bool = False  # "separate thing - …": never a follow-up of the thread
     asks_how_to: bool = False  # "那要怎么开": how the line is opened, a rule question whoever asks
     asks_posting_time: bool = False  # "多久到账": a limit or rule question, never repayment mechanics
     mentions_wrong_decision: bool = False  # a complaint about the decision: the thread's topic goes on

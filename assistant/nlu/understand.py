@@ -96,6 +96,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         draws_everything=cues.draws_everything(normalized),
         asks_posting_time=cues.asks_posting_time(normalized),
         asks_how_to=cues.asks_how_to(normalized),
+        starts_new_topic=cues.starts_new_topic(normalized),
         mentions_wrong_decision=cues.says_decision_wrong(normalized),
         asks_for_person=cues.asks_for_person(normalized),
         asks_for_plan=cues.asks_for_plan(normalized),

@@ -294,3 +294,24 @@ def test_a_general_question_asked_in_passing_switches_to_the_rule_when_the_model
 def test_when_can_i_borrow_after_another_topic_is_the_borrow_check() -> None:
     when = reading("limit_reduced_or_closed", 0.7, asks_for_plan=True, is_follow_up=True)
     assert next_turn(when, Thread(intent="limit_reduced_or_closed"), "还了以后啥时候能借").intent == "cannot_borrow"
+
+
+def test_a_question_the_writer_marks_as_new_never_leans_on_the_thread() -> None:
+    new = reading("out_of_scope", 0.6, starts_new_topic=True, is_follow_up=True, may_lean_back=True)
+    decision = next_turn(new, BORROW_THREAD, "ok. separate thing - how do i change the card my repayments come out of")
+    assert (decision.intent, decision.transition) == ("out_of_scope", "new_topic")
+
+
+def test_a_weak_general_marker_leaves_a_short_follow_up_in_the_thread() -> None:
+    from assistant.nlu import cues
+
+    assert cues.could_be_about_the_thread("大概多久能审完") and cues.asks_in_general("大概多久能审完")
+    assert not cues.could_be_about_the_thread("单笔最低借多少")
+
+
+def test_a_short_follow_up_with_only_a_weak_general_marker_is_about_the_account() -> None:
+    review = reading("policy_question", 0.95, asks_in_general=True, may_lean_back=True)
+    decision = next_turn(review, BORROW_THREAD, "大概多久能审完")
+    assert (decision.intent, decision.transition) == ("cannot_borrow", "follow_up")
+    plan = reading("policy_question", 0.9, asks_in_general=True, may_lean_back=True, asks_for_plan=True)
+    assert next_turn(plan, Thread(intent="limit_increase"), "更新完多久能借").intent == "cannot_borrow"
