@@ -2,8 +2,9 @@
 
 Routes: /healthz, /api/* (assistant.web.api), /v1/* (assistant.web.openai_compat), the
 OpenAPI schema at /openapi.json and its docs at /docs; the chat UI (/ui) and the widget are
-mounted by their own modules when present (`SURFACES`). Middleware, outermost first: CORS
-(allow-list from `settings.cors_origins`), the catch-all that turns a bug into a logged 500,
+mounted by their own modules when present (`SURFACES`). Middleware, outermost first: keep-alive
+recycling (so the workers share the connections, assistant.web.connections), CORS (allow-list
+from `settings.cors_origins`), the catch-all that turns a bug into a logged 500,
 and the body-size limit. On start-up each worker warms the assistant (store, understanding
 model, knowledge index) so the first question is not slow; a failure there is logged and
 shows in /healthz instead of stopping the server.
@@ -25,6 +26,7 @@ from fastapi.responses import RedirectResponse
 from assistant.services import Services
 from assistant.store.masking import install_pii_masking
 from assistant.web import api, health, openai_compat
+from assistant.web.connections import ConnectionRecycleMiddleware
 from assistant.web.errors import CatchAllMiddleware, install_error_handlers
 from assistant.web.limits import BodySizeLimitMiddleware
 from assistant.web.ratelimit import RateLimiter
@@ -76,6 +78,7 @@ def create_app(services: Services, *, surfaces: bool = True, warm_up: bool = Tru
             allow_headers=["Authorization", "Content-Type", "Accept", openai_compat.CONVERSATION_HEADER],
             expose_headers=["Retry-After", openai_compat.CONVERSATION_HEADER],
         )
+    app.add_middleware(ConnectionRecycleMiddleware)  # outermost: every response counts
     return app
 
 
