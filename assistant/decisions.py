@@ -202,7 +202,12 @@ def intent_model_fingerprint() -> str | None:
 def build_decision(assistant: Assistant, *, kind: str, message: str,
                    snapshot: Snapshot, platform: Platform | None, at: datetime | None,
                    result: Answer, deterministic: Answer | None = None) -> DecisionRecord:
-    """The record of one answered turn; `deterministic` is the answer before LLM phrasing."""
+    """The record of one answered turn; `deterministic` is the answer before LLM phrasing.
+
+    Each field is written as canonical JSON once: the record's text (and so its hash) is those
+    pieces joined, and the store writes the JSON columns from the same pieces
+    (`DecisionRecord.encoded`), and a turn's checks and audit rows from the checks' pieces when
+    they are the record's own check data (`ConversationRepository.add_turn`)."""
     snapshot_json = canonical_json(snapshot.model_dump(mode="json", by_alias=True))
     platform_json = canonical_json(platform.model_dump(mode="json", by_alias=True)) if platform else None
     request_time = (at or snapshot.as_of).isoformat()
@@ -211,6 +216,7 @@ def build_decision(assistant: Assistant, *, kind: str, message: str,
     # in the last bits of a float without the model deciding anything differently.
     confidence = round(result.confidence, 4) if result.confidence is not None else None
     answer_view = {**result.parts_view(), "slots": jsonable(result.slots), "confidence": confidence}
+    checks = [check.to_data() for check in result.checks]
     fields: dict[str, Any] = {
         "kind": kind,
         "message": message,
@@ -224,17 +230,22 @@ def build_decision(assistant: Assistant, *, kind: str, message: str,
         "request_time": request_time,
         **assistant.provenance.to_dict(),
         "phraser": type(assistant.phraser).__name__ if assistant.phraser is not None else None,
-        "checks": [check.to_data() for check in result.checks],
+        "checks": checks,
         "plan": jsonable(result.plan.model_dump()) if result.plan is not None else None,
         "answer": jsonable(answer_view),
         "answer_sha256": sha256_text(result.answer),
         "deterministic_sha256": sha256_text(deterministic.answer) if phrased and deterministic else None,
         "wording": _wording(assistant, result, snapshot, platform, at),
     }
-    text = canonical_json(fields)
-    fields = json.loads(text)  # exactly what the store will give back
+    check_texts = [canonical_json(data) for data in checks]
+    encoded = {name: canonical_json(value) for name, value in fields.items() if name != "checks"}
+    encoded["checks"] = "[" + ",".join(check_texts) + "]"
+    # = canonical_json(fields): sorted keys (field names are plain ASCII), no spaces
+    text = "{" + ",".join(f'"{name}":{encoded[name]}' for name in sorted(encoded)) + "}"
     fields["record_sha256"] = sha256_text(text)  # = record_sha256(fields)
-    return DecisionRecord.model_validate(fields)
+    record = DecisionRecord.model_validate(fields)
+    record.keep_encoded(encoded, check_texts)
+    return record
 
 
 def _wording(assistant: Assistant, result: Answer, snapshot: Snapshot, platform: Platform | None,
@@ -260,12 +271,15 @@ def _wording(assistant: Assistant, result: Answer, snapshot: Snapshot, platform:
 
 def _plan_in(assistant: Assistant, result: Answer, snapshot: Snapshot, platform: Platform | None,
              at: datetime | None, lang: str) -> list[str]:
-    """The answer's plan in `lang`: the same inputs give the same plan (section 9), checked."""
+    """The answer's plan in `lang`: the engine's plan the answer stated, or, for a view without
+    it, the plan of the same inputs (section 9: the same plan), checked against the answer's."""
     if result.plan is None:
         return []
     from assistant.answers.plan_text import plan_sentences
     from tools.plan import plan
 
+    if result.plan.plan is not None:
+        return plan_sentences(result.plan.plan, lang, assistant.composer.product[lang])
     goal = result.plan.data.get("goal", {}).get("amount")
     found = plan(snapshot, platform, assistant.policy, Decimal(str(goal)) if goal is not None else None, at)
     if canonical_json(found.to_data()) != canonical_json(result.plan.data):

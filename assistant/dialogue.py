@@ -167,8 +167,7 @@ class Assistant:
                    amount: Decimal | None, lang: str, *, first: bool) -> Answer:
         """Add the recourse plan (section 9); "最快什么时候能借" gets it before the reasons."""
         found = plan(snapshot, platform, self.policy, amount, at)
-        view = PlanView(data=found.to_data(), sentences=plan_sentences(found, lang, self.composer.product[lang]),
-                        step_phrases=step_phrases(found, lang))
+        view = PlanView.of(found, plan_sentences(found, lang, self.composer.product[lang]), step_phrases(found, lang))
         plan_text = "\n".join(view.sentences)
         text = f"{plan_text}\n\n{result.answer}" if first else f"{result.answer}\n\n{plan_text}"
         citations = _dedupe_sections([*result.citations, self.composer.book.get(PLAN_SECTION, lang)])
@@ -275,12 +274,14 @@ class Assistant:
     def _persist(self, conversation_id: str, text: str, result: Answer, thread: Thread,
                  snapshot: Snapshot, record: DecisionRecord | None = None) -> int:
         """The turn, the thread the next turn inherits, an audit row per check run and the
-        decision record: one transaction."""
+        decision record: one transaction. The check data is the record's own (computed and
+        written as JSON once for the record, the turn and the audit rows)."""
+        checks = record.checks if record is not None else [c.to_data() for c in result.checks]
         turn = TurnRecord(
             user_text=mask_pii(text),
             intent=result.intent,
             slots=jsonable(result.slots),
-            checks=[c.to_data() for c in result.checks],
+            checks=checks,
             answer=result.answer,
             citations=[c.model_dump() for c in result.citations],
             reason_codes=result.reason_codes,
@@ -292,11 +293,12 @@ class Assistant:
                     if result.handoff_id and result.handoff_summary is not None else [])
         return self.store.conversations.add_turn(
             conversation_id, turn, state=thread.to_dict(),
-            audits=[_audit_row(snapshot, check, simulated=i > 0) for i, check in enumerate(result.checks)],
+            audits=[_audit_row(snapshot, check, data, simulated=i > 0)
+                    for i, (check, data) in enumerate(zip(result.checks, checks, strict=True))],
             handoffs=handoffs, decision=record)
 
 
-def _audit_row(snapshot: Snapshot, check: CheckResult, *, simulated: bool) -> dict[str, Any]:
+def _audit_row(snapshot: Snapshot, check: CheckResult, data: dict[str, Any], *, simulated: bool) -> dict[str, Any]:
     """An audit entry: the request, the full result with its trace, the policy version.
 
     A what-if's second check is audited too, marked `simulated`: it ran on a modified copy.
@@ -304,7 +306,7 @@ def _audit_row(snapshot: Snapshot, check: CheckResult, *, simulated: bool) -> di
     request = {"amount": _str(check.amount), "at": check.checked_at.isoformat(),
                "as_of": snapshot.as_of.isoformat(), "simulated": simulated}
     return {"account_id": snapshot.account_id, "action": check.action, "request": request,
-            "result": check.to_data(), "policy_version": check.policy_version}
+            "result": data, "policy_version": check.policy_version}
 
 
 def _everything_available(decision: Decision, reading: Understanding, snapshot: Snapshot) -> Decision:

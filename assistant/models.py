@@ -11,12 +11,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from assistant.nlu.model import INTENTS, Intent  # the one list of intents (contract section 4)
 from tools.result import CapKind, CheckResult, jsonable
+
+if TYPE_CHECKING:
+    from tools.plan_model import Plan
 
 __all__ = ["INTENTS", "INTENT_CHECK", "Answer", "CapLine", "Citation", "CitedSection", "ClarifyOption",
            "PlanView", "ReasonLine", "StepLine", "WhatIf"]
@@ -106,6 +109,21 @@ class PlanView(_Frozen):
     data: dict[str, Any]
     sentences: list[str] = Field(default_factory=list)
     step_phrases: list[str] = Field(default_factory=list)  # one per plan step, for a timeline
+    # The engine's plan this view states, kept so the decision record can word the same plan in
+    # the other language without planning again (`assistant.decisions`); not part of the data.
+    _plan: Plan | None = PrivateAttr(default=None)
+
+    @classmethod
+    def of(cls, plan: Plan, sentences: list[str], step_phrases: list[str]) -> PlanView:
+        """The view of the engine's `plan`, stated by `sentences`."""
+        view = cls(data=plan.to_data(), sentences=sentences, step_phrases=step_phrases)
+        view._plan = plan
+        return view
+
+    @property
+    def plan(self) -> Plan | None:
+        """The engine's plan behind this view, when it was built with `of`."""
+        return self._plan
 
 
 class Answer(_Frozen):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.errors import UserInputError
 from assistant.store.decisions import decision_values
 from assistant.store.errors import NotFoundError
+from assistant.store.jsoncodec import Encoded
 from assistant.store.records import ConversationRecord, DecisionRecord, StoredTurn, TurnRecord
 from assistant.store.schema import AuditEntry, Conversation, Decision, Handoff, Turn, utcnow
 from assistant.store.transactions import affected_rows, core_transaction, transaction
@@ -43,6 +44,25 @@ _READ = (select(Conversation.id, Conversation.account_id, Conversation.lang, Con
                 Conversation.created_at, Conversation.updated_at)
          .where(Conversation.id == bindparam("conversation_id")))
 _LAST_SEQ = select(func.max(Turn.seq)).where(Turn.conversation_id == bindparam("conversation_id"))
+
+
+def _reuse_check_texts(turn: TurnRecord, audits: Sequence[dict[str, Any]],
+                       decision: DecisionRecord | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The turn's column values and the audit rows, with the check data the decision record has
+    already written as JSON (the same objects) given as that text: a turn's checks, with their
+    traces, are serialised once for the record, the turn and the audit log."""
+    fields = {name: getattr(turn, name) for name in TurnRecord.model_fields}  # no deep copy
+    rows = list(audits)
+    if decision is None:
+        return fields, rows
+    texts = [text for check in turn.checks if (text := decision.check_text(check)) is not None]
+    if turn.checks and len(texts) == len(turn.checks):
+        fields["checks"] = Encoded("[" + ",".join(texts) + "]")
+    for i, row in enumerate(rows):
+        text = decision.check_text(row.get("result"))
+        if text is not None:
+            rows[i] = {**row, "result": Encoded(text)}
+    return fields, rows
 
 
 @dataclass(frozen=True)
@@ -142,6 +162,7 @@ class ConversationRepository:
         decision: DecisionRecord | None = None,
     ) -> int:
         pending = self._pending.get(conversation_id)
+        turn_fields, audit_rows = _reuse_check_texts(turn, audits, decision)  # before the write lock
         with self._write_lock, core_transaction(self._sessions) as connection:
             # Core inserts of fixed statements (values as parameters, so SQLAlchemy compiles each
             # once): the ORM's unit of work was most of a turn's store time (bench/api.py).
@@ -153,12 +174,11 @@ class ConversationRepository:
                 seq = 1
             else:
                 seq = self._next_seq(connection, conversation_id, state, now)
-            fields = {name: getattr(turn, name) for name in TurnRecord.model_fields}  # no deep copy
             connection.execute(_INSERT_TURN, {"conversation_id": conversation_id, "seq": seq, "created_at": now,
-                                              **fields})
-            if audits:
+                                              **turn_fields})
+            if audit_rows:
                 connection.execute(_INSERT_AUDIT,
-                                   [{"conversation_id": conversation_id, "created_at": now, **a} for a in audits])
+                                   [{"conversation_id": conversation_id, "created_at": now, **a} for a in audit_rows])
             for handoff in handoffs:
                 # A conversation has one case: a second hand-off request keeps its number.
                 if connection.execute(_HANDOFF_EXISTS, {"id": handoff["id"]}).first() is not None:

@@ -12,11 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import UserInputError
+from assistant.store.jsoncodec import Encoded
 from assistant.store.records import DecisionRecord, StoredDecision
 from assistant.store.schema import Decision
 from assistant.store.transactions import transaction
 
 EXPORT_BATCH = 500
+# The record's fields stored in JSON columns (the rest are text and hashes).
+JSON_FIELDS = ("product", "checks", "plan", "answer", "wording")
 
 
 def decision_values(conversation_id: str, turn_seq: int, record: DecisionRecord,
@@ -24,8 +27,13 @@ def decision_values(conversation_id: str, turn_seq: int, record: DecisionRecord,
     """The column values of `record`'s row (add_turn inserts them inside its transaction).
 
     The record's own values, not a `model_dump` copy: the row is written and the record is
-    frozen, so copying its checks and answer only cost time."""
+    frozen, so copying its checks and answer only cost time. Its JSON columns are written from
+    the text `build_decision` already made for the record's hash (`jsoncodec.Encoded`)."""
     values = {name: getattr(record, name) for name in DecisionRecord.model_fields}
+    for name in JSON_FIELDS:
+        text = record.encoded(name)
+        if text is not None and values[name] is not None:  # None stays SQL NULL
+            values[name] = Encoded(text)
     values.update(conversation_id=conversation_id, turn_seq=turn_seq, created_at=created_at)
     return values
 

@@ -42,8 +42,18 @@ def _decimal_to_json(value: Decimal) -> int | float | str:
     return str(value)
 
 
+class Encoded(str):
+    """JSON text its producer has already written (e.g. a decision record's canonical JSON, made
+    for its hash): a JSON column stores it as it is instead of serialising the value again."""
+
+    __slots__ = ()
+
+
 def dumps(value: Any, *, indent: int | None = None) -> str:
-    """Serialise to JSON text (UTF-8 characters kept, Decimal exact, datetimes ISO 8601)."""
+    """Serialise to JSON text (UTF-8 characters kept, Decimal exact, datetimes ISO 8601);
+    `Encoded` text is already JSON and is returned unchanged."""
+    if type(value) is Encoded and indent is None:
+        return value
     return json.dumps(value, ensure_ascii=False, default=_default, indent=indent, allow_nan=False)
 
 

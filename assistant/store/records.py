@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Rating = Literal["up", "down"]
 HandoffStatus = Literal["open", "in_progress", "resolved", "closed"]
@@ -137,6 +137,27 @@ class DecisionRecord(_Record):
     deterministic_sha256: str | None = None  # the answer before LLM phrasing, when phrased
     wording: dict[str, Any] = Field(default_factory=dict)  # reasons and plan in zh and en
     record_sha256: str
+    # The canonical JSON text of the JSON fields and of each check, as `build_decision` wrote it
+    # for the hash: the store writes these instead of serialising the same data again.
+    _encoded: dict[str, str] = PrivateAttr(default_factory=dict)
+    _check_texts: list[str] = PrivateAttr(default_factory=list)
+
+    def keep_encoded(self, encoded: dict[str, str], check_texts: list[str]) -> None:
+        """Remember the JSON text of the fields (by name) and of each of `checks`."""
+        self._encoded = encoded
+        self._check_texts = check_texts
+
+    def encoded(self, name: str) -> str | None:
+        """The JSON text `name`'s value was written as, if `build_decision` kept it."""
+        return self._encoded.get(name)
+
+    def check_text(self, data: Any) -> str | None:
+        """The JSON text of `data` when it is one of this record's own check objects (the same
+        object, so the same content); None for anything else."""
+        for check, text in zip(self.checks, self._check_texts, strict=False):
+            if check is data:
+                return text
+        return None
 
 
 class StoredDecision(DecisionRecord):

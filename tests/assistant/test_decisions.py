@@ -122,3 +122,57 @@ def test_an_llm_worded_answer_keeps_the_hash_of_the_deterministic_one(services: 
     assert record.answer_sha256 == hashlib.sha256(turn.result.answer.encode()).hexdigest()
     deterministic = turn.result.answer.removeprefix("（润色）")
     assert record.deterministic_sha256 == hashlib.sha256(deterministic.encode()).hexdigest()
+
+
+def test_a_turns_check_data_is_computed_and_written_as_json_once(services: Services, ask: Any,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """One to_data and one JSON text per check for the record, the turn and the audit rows
+    (a what-if turn has two checks), and all three read back equal."""
+    from tools.result import CheckResult
+
+    to_data, encoded = CheckResult.to_data, json.dumps
+    made: list[dict[str, Any]] = []
+    written: list[Any] = []
+
+    def counting_to_data(self: CheckResult) -> dict[str, Any]:
+        made.append(data := to_data(self))
+        return data
+
+    def recording_dumps(value: Any, *args: Any, **kwargs: Any) -> str:
+        written.append(value)
+        return encoded(value, *args, **kwargs)
+
+    monkeypatch.setattr(CheckResult, "to_data", counting_to_data)
+    monkeypatch.setattr(json, "dumps", recording_dumps)
+    turn = ask("demo-overdue", "如果我把逾期还了能借多少")
+    monkeypatch.undo()
+    checks = turn.result.checks
+    assert len(checks) == 2 and len(made) == 2
+    assert sum(any(value is data for data in made) for value in written) == 2  # once each, for the record
+    assert not any(isinstance(value, list) and value and value[0] is made[0] for value in written)
+    record = record_of(services, turn)
+    stored = services.store.conversations.turns(turn.conversation_id)[-1]
+    audit = [a for a in services.store.audit.since(AT.replace(year=2000)) if a.conversation_id == turn.conversation_id]
+    assert stored.checks == record.checks == [a.result for a in audit] and verify(record)
+    assert [a.request["simulated"] for a in audit] == [False, True]
+
+
+def test_the_plan_is_worded_in_the_other_language_without_planning_again(
+        services: Services, ask: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.dialogue
+    import tools.plan
+
+    calls: list[Any] = []
+    planned = tools.plan.plan
+
+    def counting_plan(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return planned(*args, **kwargs)
+
+    monkeypatch.setattr(assistant.dialogue, "plan", counting_plan)
+    monkeypatch.setattr(tools.plan, "plan", counting_plan)
+    turn = ask("demo-overdue", "有额度为什么借不出来")
+    assert turn.result.plan is not None and len(calls) == 1
+    record = record_of(services, turn)
+    assert record.wording["zh"]["plan"] == turn.result.plan.sentences
+    assert record.wording["en"]["plan"] and re.search(r"[A-Za-z]{4}", record.wording["en"]["plan"][0])
