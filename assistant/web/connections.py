@@ -1,4 +1,4 @@
-"""Keep-alive connections are recycled, so several workers share the load they carry.
+"""Keep-alive connections are recycled, busy workers' sooner, so several workers share the load.
 
 uvicorn's workers accept from one shared listening socket, and the first worker to wake takes
 every connection waiting there (its event loop accepts until the queue is empty). Clients that
@@ -6,41 +6,56 @@ open their keep-alive connections together — a proxy's upstream pool, an SDK's
 client of bench/api.py — so often sit on one worker while the other idles, and stay there:
 bench/api.py measured a CPU split of 5.8 s to 1.7 s between two workers, 241 answers/s.
 
-Every `requests_per_connection`-th response of a worker carries `Connection: close` (what
-nginx's `keepalive_requests` does): the client reconnects, and the worker that accepts first —
-usually the one with spare time, waiting in its event loop — gets the connection. A busy worker
-answers more requests, so it also closes more connections: the load drifts to the idle one. The
-cost is one TCP handshake per that many requests; nothing is cut off, the response is whole.
+A response that ends with `Connection: close` (what nginx's `keepalive_requests` does) makes the
+client reconnect, and whichever worker accepts first gets the new connection. Recycling after a
+fixed count moves connections at random and leaves them as unevenly spread as before; here a
+worker recycles in proportion to its requests in flight (with closed-loop clients, its
+connections): a worker with one request at a time closes a connection every
+`RECYCLE_CREDIT` responses, one with n in flight every `RECYCLE_CREDIT / n`. The worker with
+more connections gives them up faster than it gets them back, so they drift to the other one
+until both hold about as many. The cost is one TCP handshake per that many responses; nothing
+is cut off, the response is whole.
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-REQUESTS_PER_CONNECTION = 25
+RECYCLE_CREDIT = 100
 
 
 class ConnectionRecycleMiddleware:
-    """Ask the client to reconnect after every `requests_per_connection` responses of this worker."""
+    """Ask a client to reconnect once this worker's responses × requests in flight reach `credit`."""
 
-    def __init__(self, app: ASGIApp, requests_per_connection: int = REQUESTS_PER_CONNECTION) -> None:
+    def __init__(self, app: ASGIApp, credit: int = RECYCLE_CREDIT) -> None:
         self.app = app
-        self.requests_per_connection = requests_per_connection
-        self.answered = 0  # this worker's HTTP requests (one event loop: no lock needed)
+        self.credit = credit
+        # One event loop per worker runs this middleware: no lock needed.
+        self.in_flight = 0
+        self.earned = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        self.answered += 1
-        if self.answered % self.requests_per_connection:
-            await self.app(scope, receive, send)
-            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, self._sender(send))
+        finally:
+            self.in_flight -= 1
 
-        async def closing_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
+    def _sender(self, send: Send) -> Send:
+        async def recycling_send(message: Message) -> None:
+            if message["type"] == "http.response.start" and self._recycle_now():
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"connection"]
                 message = {**message, "headers": [*headers, (b"connection", b"close")]}
             await send(message)
 
-        await self.app(scope, receive, closing_send)
+        return recycling_send
+
+    def _recycle_now(self) -> bool:
+        self.earned += self.in_flight
+        if self.earned < self.credit:
+            return False
+        self.earned -= self.credit
+        return True
