@@ -81,6 +81,32 @@ def rss_mb(pid: int) -> float:
     return total_kb / 1024
 
 
+def connections_per_worker(pid: int, port: int) -> list[int]:
+    """Established connections on `port` that each worker process holds (Linux /proc)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # ESTABLISHED, server side
+            inodes.add(f"socket:[{fields[9]}]")
+    counts = []
+    for worker in server_pids(pid)[1:]:
+        try:
+            links = [os.readlink(fd) for fd in Path(f"/proc/{worker}/fd").iterdir()]
+        except OSError:
+            continue
+        held = sum(link in inodes for link in links)
+        if held or "resource_tracker" not in Path(f"/proc/{worker}/cmdline").read_text(errors="replace"):
+            counts.append(held)
+    return counts
+
+
+async def sample_connections(pid: int, port: int, samples: list[list[int]]) -> None:
+    """Every 0.25 s, how many connections each worker holds (cancelled when the run ends)."""
+    while True:
+        samples.append(sorted(connections_per_worker(pid, port), reverse=True))
+        await asyncio.sleep(0.25)
+
+
 def start_server(port: int, workers: int, data_dir: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "LIMIT_ASSISTANT_DATA_DIR": data_dir, "LIMIT_ASSISTANT_EMBEDDER": "hashing",
            "LIMIT_ASSISTANT_RATE_LIMIT": "1000000/minute", "PYTHONPATH": str(ROOT)}
@@ -162,7 +188,10 @@ async def main(args: argparse.Namespace) -> None:
                 await load(client, args.warmup, args.concurrency, args.stream)
                 rss_before, cpu_before, client_before = rss_mb(server.pid), cpu_seconds(server.pid), time.process_time()
                 per_process = {pid: cpu_seconds_of(pid) for pid in server_pids(server.pid)}
+                samples: list[list[int]] = []
+                sampler = asyncio.create_task(sample_connections(server.pid, port, samples))
                 latencies, wall = await load(client, args.requests, args.concurrency, args.stream)
+                sampler.cancel()
                 rss_after, cpu_used = rss_mb(server.pid), cpu_seconds(server.pid) - cpu_before
                 split = sorted((cpu_seconds_of(pid) - used for pid, used in per_process.items()), reverse=True)
                 client_used = time.process_time() - client_before
@@ -183,6 +212,11 @@ async def main(args: argparse.Namespace) -> None:
           f"(both on these cores: at most {1000 * cores / (cpu_ms + client_ms):.0f} answers/s)")
     print(f"  CPU split    {' / '.join(f'{seconds:.1f}' for seconds in split[:args.workers])} s "
           f"(busiest processes: the workers should share the load)")
+    if samples:
+        widest = max(len(sample) for sample in samples)
+        mean = [statistics.fmean(sample[i] if i < len(sample) else 0 for sample in samples) for i in range(widest)]
+        print(f"  connections  {' / '.join(f'{held:.1f}' for held in mean)} held per worker on average "
+              f"(busiest first, {len(samples)} samples; keep-alive connections are recycled)")
     print(f"  machine      load average {os.getloadavg()[0]:.1f} at the end (other processes share the cores)")
     print(f"  server RSS   {rss_before:7.1f} MB after warm-up, {rss_after:.1f} MB after the run (parent + workers)")
 

@@ -22,6 +22,7 @@ from assistant.store.jsoncodec import Encoded
 from assistant.store.records import ConversationRecord, DecisionRecord, StoredTurn, TurnRecord
 from assistant.store.schema import AuditEntry, Conversation, Decision, Handoff, Turn, utcnow
 from assistant.store.transactions import affected_rows, core_transaction, transaction
+from assistant.store.writequeue import WriteQueue
 
 # A duplicate seq can only come from a writer that bypassed the row lock below; retrying once
 # or twice is enough for that, and a bounded loop never spins.
@@ -78,10 +79,11 @@ class ConversationRepository:
         self._pending: OrderedDict[str, _Pending] = OrderedDict()
         self._pending_lock = threading.Lock()
         # SQLite has one writer at a time, and a waiting writer polls with growing sleeps (1, 2,
-        # 5, 10 ms …): this process's turn writes queue on a lock instead, woken as soon as the
-        # writer before them commits (other processes still meet SQLite's busy wait).
+        # 5, 10 ms …): turn writes of every thread and worker process queue on a lock instead,
+        # woken as soon as the writer before them commits (assistant.store.writequeue).
         bind = sessions.kw.get("bind")
-        self._write_lock: AbstractContextManager[Any] = threading.Lock() if bind is not None and bind.dialect.name == "sqlite" else nullcontext()
+        self._write_lock: AbstractContextManager[Any] = (
+            WriteQueue(bind.url.database) if bind is not None and bind.dialect.name == "sqlite" else nullcontext())
 
     def start(self, account_id: str, lang: str) -> str:
         """A new conversation's id, written with its first turn (`add_turn`, one transaction):

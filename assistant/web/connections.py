@@ -7,25 +7,28 @@ client of bench/api.py — so often sit on one worker while the other idles, and
 bench/api.py measured a CPU split of 5.8 s to 1.7 s between two workers, 241 answers/s.
 
 A response that ends with `Connection: close` (what nginx's `keepalive_requests` does) makes the
-client reconnect, and whichever worker accepts first gets the new connection. Recycling after a
-fixed count moves connections at random and leaves them as unevenly spread as before; here a
-worker recycles in proportion to its requests in flight (with closed-loop clients, its
-connections): a worker with one request at a time closes a connection every
-`RECYCLE_CREDIT` responses, one with n in flight every `RECYCLE_CREDIT / n`. The worker with
-more connections gives them up faster than it gets them back, so they drift to the other one
-until both hold about as many. The cost is one TCP handshake per that many responses; nothing
-is cut off, the response is whole.
+client reconnect, and whichever worker accepts first gets the new connection — either one, at
+random (the accept happens in the event loop's C code, whoever wakes first). Recycling after a
+fixed count, or in proportion to a worker's connections, only reshuffles them: they end up
+spread as at random, 5 / 3 of 8 on average. Here a worker recycles in proportion to the cube of
+its requests in flight (with closed-loop clients, its connections; capped at `BUSY_CAP`): with
+one at a time every `RECYCLE_CREDIT`-th response, with four every 25th, with six every 7th. The
+crowded worker gives connections up several times faster than it gets them back, so they settle
+near an even spread instead of a random one, and a bad spread at start-up does not last. The
+cost is one TCP handshake per that many responses; nothing is cut off, the response is whole.
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-RECYCLE_CREDIT = 100
+RECYCLE_CREDIT = 1600
+BUSY_CAP = 6  # beyond this many in flight, recycle no faster (every 7th response)
 
 
 class ConnectionRecycleMiddleware:
-    """Ask a client to reconnect once this worker's responses × requests in flight reach `credit`."""
+    """Ask a client to reconnect once the cubes of this worker's requests in flight, summed over
+    its responses, reach `credit`."""
 
     def __init__(self, app: ASGIApp, credit: int = RECYCLE_CREDIT) -> None:
         self.app = app
@@ -54,8 +57,8 @@ class ConnectionRecycleMiddleware:
         return recycling_send
 
     def _recycle_now(self) -> bool:
-        self.earned += self.in_flight
+        self.earned += min(self.in_flight, BUSY_CAP) ** 3
         if self.earned < self.credit:
             return False
-        self.earned -= self.credit
+        self.earned = 0
         return True
