@@ -67,9 +67,11 @@ PRODUCT_AMOUNT_RULE = ("单笔", "每笔", "最高", "single draw", "per draw", 
 # ("what's the smallest amount I can borrow in one go?").
 # Markers that make a follow-up a rule question even when the model ranks the rule second
 # ("一般换收款卡以后多久能生效"); "多久能…" alone is not one ("那怎么办 多久能解" is the account's).
-OUTRIGHT_GENERAL = ("一般", "通常", "标准", "算高", "什么算", "多少算", "什么意思", "generally", "usually", "normally",
+OUTRIGHT_GENERAL = ("一般", "通常", "标准", "单笔", "最低", "minimum", "smallest", "算高", "什么算", "多少算", "什么意思", "generally", "usually", "normally",
                     "typically", "in general", "what counts", "what does")
 MINIMUM_WORDS = ("最低", "最少", "至少", "起借", "minimum", "smallest", "least", "lowest")
+# The model must be this sure a message only thanks or says goodbye to close a thread with it.
+CLOSING_CONFIDENCE = 0.9
 # A short turn that names no topic leaves the account's thread only when the model is this sure.
 UNNAMED_SWITCH_CONFIDENCE = 0.8
 # Readings of "when at the earliest / what must I do to borrow" that are really the borrow check.
@@ -116,7 +118,7 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
     """The one place a turn's intent is decided (see the table in the module docstring)."""
     if reading.intent == "unsafe_request":
         return Decision("unsafe_request", None, "refuse")
-    if reading.greeting_only:
+    if reading.greeting_only or _closes(reading, text):
         return Decision("greeting", None, "greet")
     chosen = dict(thread.offered).get(text.strip())
     if chosen is not None:
@@ -141,7 +143,7 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         intent = next((i for i, _ in reading.ranked[1:] if i in SITUATION_INTENTS), COMPLAINT_DEFAULT)
     # An assumed repayment or a later time (not a bare "if": "Can I borrow if I am overdue?" is a rule).
     assumed = reading.repay_amount is not None or reading.repay_all_overdue or reading.at is not None
-    if assumed and thread.intent is None and intent in OPENER_REREAD:
+    if assumed and thread.intent is None and intent in OPENER_REREAD and reading.named_topic != "limit_not_restored":
         return Decision("cannot_borrow", reading.amount, "open_what_if")
     if reading.other_product and intent in SITUATION_INTENTS:
         # "花呗额度怎么提升": the question is about the product it names; our line's reading is
@@ -156,6 +158,13 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
                     about=about if intent == "policy_question" else None)
 
 
+def _closes(reading: Understanding, text: str) -> bool:
+    """"好吧，谢谢", "Thanks for explaining.", "行吧，谢谢，我明天再来": a sure greeting reading with
+    no question and no amount closes the conversation's topic rather than asking it again."""
+    return (reading.intent == "greeting" and reading.confidence >= CLOSING_CONFIDENCE and reading.amount is None
+            and not reading.mentions_wrong_decision and "?" not in text and "？" not in text)
+
+
 def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
     """The model's reading of a new topic, corrected where the message says more than the model
     saw (each rule is one call of the labelling guide or the contract), and the situation a rule
@@ -166,7 +175,7 @@ def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
             (intent in SITUATION_INTENTS and named in dict(reading.ranked))
             or (intent == "policy_question" and reading.speaks_of_self and not reading.asks_in_general)):
         intent = named  # "我已经还清了，为什么提额不给过", "我卡过期了 最多多少": the topic it names
-    if named == "cannot_borrow" and intent in CANNOT_USE_OVER and reading.amount is None:
+    if reading.cannot_use and intent in CANNOT_USE_OVER and reading.amount is None:
         intent = "cannot_borrow"  # "我借呗用不了了，冻结了": the line cannot be used, whatever the cause
     text = reading.normalized_text
     if intent == "how_much_can_i_borrow" and reading.amount is None and (
@@ -195,11 +204,13 @@ def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
         intent = "cannot_borrow"  # "我想借5000，可以吗": a draw of a named amount (labelling guide rule 6)
     if reading.draws_everything and intent in EVERYTHING_OVER and not reading.off_topic:
         intent = "cannot_borrow"  # "可用7万 想全借出来": a draw of the available amount (the dialogue names it)
-    if reading.asks_to_draw and intent in DRAW_OVER and not reading.at_is_past:
+    if reading.asks_to_draw and intent in DRAW_OVER and (reading.asks_now or not reading.at_is_past):
         intent = "cannot_borrow"  # "so I can borrow 5000 now or not": the draw is the question
-    if reading.reported_repayment is not None and intent in ("out_of_scope", "policy_question") \
-            and named in (None, "limit_not_restored") and not (reading.off_topic or reading.other_product):
-        intent = "limit_not_restored"  # "转账还了8000，额度还是6000": a repayment the limit does not show
+    if reading.reported_repayment is not None and intent in ("out_of_scope", "policy_question") and not reading.other_product \
+            and (named == "limit_not_restored" or named is None and not reading.off_topic):
+        # "转账还了8000，额度还是6000", "9:30还了3000，银行卡扣款成功了，短信也收到了，怎么额度还没回来":
+        # a repayment the limit does not show, whatever else the message mentions.
+        intent = "limit_not_restored"
     if reading.asks_for_plan and intent in PLAN_QUESTION_READINGS:
         intent = "cannot_borrow"  # "最快什么时候能借5000": the borrow check, answered plan first
     return intent, alternatives
@@ -288,8 +299,8 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
     named = reading.named_topic
     if named is not None and named != thread_intent:
         return named
-    if reading.other_product:
-        return "out_of_scope"
+    if reading.other_product or reading.off_topic and named is None:
+        return "out_of_scope"  # "那花呗呢", "Also, what's the interest rate on the loan I have now?"
     if (reading.asks_to_draw or reading.asks_for_plan) and thread_intent not in BORROW_INTENTS:
         return "cannot_borrow"  # "那我先借2万", "还了以后啥时候能借" after another topic: the borrow check
     return None

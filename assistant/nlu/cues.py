@@ -53,6 +53,8 @@ class Cues:
     draws_everything: re.Pattern[str]
     asks_posting_time: re.Pattern[str]
     asks_how_to: re.Pattern[str]
+    cannot_use: re.Pattern[str]
+    asks_now: re.Pattern[str]
     starts_new_topic: re.Pattern[str]
     repayment_channels: tuple[tuple[str, re.Pattern[str]], ...]
 
@@ -85,6 +87,8 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "draws_everything",
             "asks_posting_time",
             "asks_how_to",
+            "cannot_use",
+            "asks_now",
             "starts_new_topic",
         )
     }
@@ -237,6 +241,16 @@ def repayment_channel(text: str) -> str | None:
 def quotes_app_message(text: str) -> bool:
     """The message quotes what the app shows ("显示系统维护", "it says frozen")."""
     return bool(load_cues().quotes_app_message.search(text))
+
+
+def cannot_use(text: str) -> bool:
+    """The writer says the line cannot be used ("用不了", "动不了", "not usable")."""
+    return bool(load_cues().cannot_use.search(text))
+
+
+def asks_now(text: str) -> bool:
+    """The message asks about now ("现在还想借九千"), whatever it reports of the past."""
+    return bool(load_cues().asks_now.search(text))
 
 
 def starts_new_topic(text: str) -> bool:

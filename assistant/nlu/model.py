@@ -83,6 +83,8 @@ class Understanding(BaseModel):
     draws_everything: bool = False  # "想全借出来": a draw of the available amount, whatever it is
     starts_new_topic: bool = False  # "separate thing - …": never a follow-up of the thread
     asks_how_to: bool = False  # "那要怎么开": how the line is opened, a rule question whoever asks
+    cannot_use: bool = False  # "用不了", "not usable": the borrow question, whatever the cause
+    asks_now: bool = False  # "现在还想借九千": a draw asked now beside a past event
     asks_posting_time: bool = False  # "多久到账": a limit or rule question, never repayment mechanics
     mentions_wrong_decision: bool = False  # a complaint about the decision: the thread's topic goes on
     asks_for_person: bool = False  # an explicit request for a person, an appeal or a review

@@ -24,7 +24,8 @@ OFF_DOMAIN_MAX_CONFIDENCE = 0.6
 CARD_NUMBER_FLOOR = Decimal(10) ** 12
 VERB_WINDOW = 12  # characters before an amount searched for its verb ("borrowing 9k", "额度明明是两万")
 _BORROW_BEFORE = re.compile(
-    r"(借|贷|取|要|borrow(ing)?|draw(ing)?|take out|take|get|loan of|need|want)\s*(个|了|款)?\s*$", re.IGNORECASE
+    r"(借|贷|取|要|borrow(ing)?|draw(ing)?|take out|take|get|loan of|need|want)\s*(个|了|款|just|only|like|about|around)?\s*$",
+    re.IGNORECASE
 )
 _LIMIT_BEFORE = re.compile(
     r"(额度|可用|余额|limit|available|有|剩|还剩|only|总共|have|got)\s*(明明|本来|应该)?(还|只|就|才)?(有|是|显示|is|was|shows?|says)?\s*$",
@@ -33,14 +34,17 @@ _LIMIT_BEFORE = re.compile(
 # A cap or expectation the customer quotes back ("借5000为什么只能借3000", "为什么不是2万", "it only
 # lets me take 3000"): not the draw.
 _CAP_BEFORE = re.compile(
-    r"((只能|只可以|只让我?|只给我?|仅能|最多只能|最少|至少|最低|only|only (lets|let|allows|allowed) me( to)?)"
-    r"\s*(要|借|贷|取|borrow|draw|take|get)?\s*(个|了)?|不是有?|\bnot|instead of)\s*$",
+    r"((只能|只可以|只让我?|只给我?|仅能|最多只能|最多(可|能|可以)|最少|至少|最低|only|only (lets|let|allows|allowed) me( to)?)"
+    r"\s*(要|借|贷|取|选|borrow|draw|take|get|choose|select)?\s*(个|了)?|不是有?|\bnot|instead of)\s*$",
     re.IGNORECASE,
 )
 
 
 # A draw named before its verb ("那一万五能一次借出来不", "5000能借吗"), not "5000借了".
 _BORROW_AFTER = re.compile(r"^\s*(元|块钱?)?\s*(能|可以|能不能|可不可以|可否)\s*(一次(性)?|全部|都)?\s*(借|贷|取)(?!了)")
+# A limit the customer wants to reach ("把额度提到十万", "raise it to 30k"): not a draw.
+_TARGET_BEFORE = re.compile(r"(提到|提额到|提高到|提升到|涨到|升到|调到|(raise|increase|bump|get) (it|my limit|the limit)?\s*(back )?(up )?to)\s*$",
+                            re.IGNORECASE)
 # An amount that bounds a rule ("借5万以上都要收入认证吗", "loans of 50000 or more"): not a draw.
 _THRESHOLD_AFTER = re.compile(r"^\s*(元|块|rmb|cny|yuan)?\s*(及|或|和)?(以上|以下|以内|起)|^\s*(or|and) (more|above|over|up)",
                               re.IGNORECASE)
@@ -96,6 +100,8 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         draws_everything=cues.draws_everything(normalized),
         asks_posting_time=cues.asks_posting_time(normalized),
         asks_how_to=cues.asks_how_to(normalized),
+        cannot_use=cues.cannot_use(normalized),
+        asks_now=cues.asks_now(normalized),
         starts_new_topic=cues.starts_new_topic(normalized),
         mentions_wrong_decision=cues.says_decision_wrong(normalized),
         asks_for_person=cues.asks_for_person(normalized),
@@ -145,7 +151,8 @@ def _reported_repayment(normalized: str, mentions: list[AmountMention], now: dat
 
 def _quoted(normalized: str, mention: AmountMention) -> bool:
     """A cap or an expectation quoted back ("只能借3000", "为什么不是2万"), not an amount asked for."""
-    return bool(_CAP_BEFORE.search(normalized[max(0, mention.start - 24):mention.start])) or _bounds_a_rule(normalized, mention)
+    before = normalized[max(0, mention.start - 24):mention.start]
+    return bool(_CAP_BEFORE.search(before) or _TARGET_BEFORE.search(before)) or _bounds_a_rule(normalized, mention)
 
 
 def _limit_quoted(normalized: str, mention: AmountMention) -> bool:

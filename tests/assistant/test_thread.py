@@ -216,7 +216,8 @@ def test_questioning_the_maximum_just_given_stays_a_maximum_question() -> None:
 
 
 def test_a_line_that_cannot_be_used_is_the_borrow_question_whatever_the_cause() -> None:
-    frozen = reading("limit_reduced_or_closed", 0.6, named_topic="cannot_borrow", speaks_of_self=True)
+    frozen = reading("limit_reduced_or_closed", 0.6, cannot_use=True, named_topic="limit_reduced_or_closed",
+                     speaks_of_self=True)
     assert next_turn(frozen, Thread(), "我借呗用不了了，冻结了").intent == "cannot_borrow"
     cut = reading("limit_reduced_or_closed", 0.6, named_topic="limit_reduced_or_closed")
     assert next_turn(cut, Thread(), "额度怎么降了").intent == "limit_reduced_or_closed"
@@ -315,3 +316,20 @@ def test_a_short_follow_up_with_only_a_weak_general_marker_is_about_the_account(
     assert (decision.intent, decision.transition) == ("cannot_borrow", "follow_up")
     plan = reading("policy_question", 0.9, asks_in_general=True, may_lean_back=True, asks_for_plan=True)
     assert next_turn(plan, Thread(intent="limit_increase"), "更新完多久能借").intent == "cannot_borrow"
+
+
+def test_a_sure_thank_you_with_no_question_closes_the_topic() -> None:
+    thanks = reading("greeting", 0.99, may_lean_back=True)
+    assert next_turn(thanks, BORROW_THREAD, "好吧，谢谢").transition == "greet"
+    assert next_turn(thanks, BORROW_THREAD, "thanks, so 3000 then?").intent == "cannot_borrow"
+
+
+def test_an_off_topic_question_in_a_thread_is_out_of_scope() -> None:
+    fees = reading("limit_increase", 0.5, off_topic=True, is_follow_up=True)
+    assert next_turn(fees, Thread(intent="limit_increase"), "Also, what's the interest rate on the loan I have now?").intent \
+        == "out_of_scope"
+
+
+def test_a_draw_asked_now_beside_a_past_event_is_the_borrow_check() -> None:
+    now = reading("limit_increase", 0.35, asks_to_draw=True, amount=Decimal(9000), at_is_past=True, asks_now=True)
+    assert next_turn(now, Thread(), "我今天已经借了三笔了，现在还想借九千可以吗").intent == "cannot_borrow"

@@ -144,3 +144,13 @@ def test_a_draw_named_before_its_verb(text: str, amount: str) -> None:
 def test_a_limit_or_minimum_quoted_back_is_not_a_draw(text: str) -> None:
     u = understand(text, now=NOW)
     assert (u.amount, u.asks_to_draw, u.quotes_an_amount) == (None, False, True)
+
+
+@pytest.mark.parametrize(("text", "draw"), [
+    ("我想申请把额度提到十万，现在可以申请吗", None),
+    ("借五千提示超出可借金额，页面上写最多可借3000，可我可用额度有一万五啊", "5000"),
+    ("我的可用额度七万，但借款页面最多只能选五万，我现在到底最多能借多少？", None),
+    ("Need just 300 bucks till payday. It says amount invalid?", "300"),
+])
+def test_targets_and_caps_quoted_from_the_page_are_not_the_draw(text: str, draw: str | None) -> None:
+    assert understand(text, now=NOW).amount == (Decimal(draw) if draw else None)
