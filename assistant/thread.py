@@ -183,8 +183,8 @@ def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
             or any(word in text for word in MINIMUM_WORDS)):
         # "what's the max for a single draw?": the product's rule; the writer's own maximum is offered.
         intent, alternatives = "policy_question", ("how_much_can_i_borrow",)
-    if (reading.asks_in_general and intent in GENERAL_REREAD and "policy_question" in dict(reading.ranked)
-            and reading.amount is None):
+    if (reading.asks_in_general and intent in GENERAL_REREAD | {"how_much_can_i_borrow"} and reading.amount is None
+            and ("policy_question" in dict(reading.ranked) and intent in GENERAL_REREAD or reading.frames_as_general)):
         # "提额失败一般是什么原因": a rule question (labelling guide rule 1); the situation reading
         # is offered too, and the rule answer adds the account's own status where it bears on it.
         intent, alternatives = "policy_question", (intent,)
@@ -301,7 +301,7 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
         return named
     if reading.other_product or reading.off_topic and named is None:
         return "out_of_scope"  # "那花呗呢", "Also, what's the interest rate on the loan I have now?"
-    if (reading.asks_to_draw or reading.asks_for_plan) and thread_intent not in BORROW_INTENTS:
+    if (reading.asks_to_draw or reading.asks_for_plan and reading.names_borrowing) and thread_intent not in BORROW_INTENTS:
         return "cannot_borrow"  # "那我先借2万", "还了以后啥时候能借" after another topic: the borrow check
     return None
 

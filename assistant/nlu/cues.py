@@ -54,6 +54,8 @@ class Cues:
     asks_posting_time: re.Pattern[str]
     asks_how_to: re.Pattern[str]
     cannot_use: re.Pattern[str]
+    names_borrowing: re.Pattern[str]
+    general_frame: re.Pattern[str]
     asks_now: re.Pattern[str]
     starts_new_topic: re.Pattern[str]
     repayment_channels: tuple[tuple[str, re.Pattern[str]], ...]
@@ -88,6 +90,8 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "asks_posting_time",
             "asks_how_to",
             "cannot_use",
+            "names_borrowing",
+            "general_frame",
             "asks_now",
             "starts_new_topic",
         )
@@ -241,6 +245,16 @@ def repayment_channel(text: str) -> str | None:
 def quotes_app_message(text: str) -> bool:
     """The message quotes what the app shows ("显示系统维护", "it says frozen")."""
     return bool(load_cues().quotes_app_message.search(text))
+
+
+def names_borrowing(text: str) -> bool:
+    """The message names borrowing itself ("借", "draw"), not only an application or a limit."""
+    return bool(load_cues().names_borrowing.search(text))
+
+
+def frames_as_general(text: str) -> bool:
+    """The writer says the question is a general one ("General question first: …", "一般来说")."""
+    return bool(load_cues().general_frame.search(text))
 
 
 def cannot_use(text: str) -> bool:

@@ -83,6 +83,8 @@ class Understanding(BaseModel):
     draws_everything: bool = False  # "想全借出来": a draw of the available amount, whatever it is
     starts_new_topic: bool = False  # "separate thing - …": never a follow-up of the thread
     asks_how_to: bool = False  # "那要怎么开": how the line is opened, a rule question whoever asks
+    names_borrowing: bool = False  # "借", "draw": "最早哪天可以再申请" names none
+    frames_as_general: bool = False  # "General question first: …": a rule question, the model aside
     cannot_use: bool = False  # "用不了", "not usable": the borrow question, whatever the cause
     asks_now: bool = False  # "现在还想借九千": a draw asked now beside a past event
     asks_posting_time: bool = False  # "多久到账": a limit or rule question, never repayment mechanics

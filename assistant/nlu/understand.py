@@ -24,7 +24,7 @@ OFF_DOMAIN_MAX_CONFIDENCE = 0.6
 CARD_NUMBER_FLOOR = Decimal(10) ** 12
 VERB_WINDOW = 12  # characters before an amount searched for its verb ("borrowing 9k", "额度明明是两万")
 _BORROW_BEFORE = re.compile(
-    r"(借|贷|取|要|borrow(ing)?|draw(ing)?|take out|take|get|loan of|need|want)\s*(个|了|款|just|only|like|about|around)?\s*$",
+    r"(借|贷|取|要|borrow(ing)?|draw(ing)?|take out|take|get|loan of|need|want)\s*(个|了|款|just|only|like|about|around|the|all the)?\s*$",
     re.IGNORECASE
 )
 _LIMIT_BEFORE = re.compile(
@@ -101,6 +101,8 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         asks_posting_time=cues.asks_posting_time(normalized),
         asks_how_to=cues.asks_how_to(normalized),
         cannot_use=cues.cannot_use(normalized),
+        names_borrowing=cues.names_borrowing(normalized),
+        frames_as_general=cues.frames_as_general(normalized),
         asks_now=cues.asks_now(normalized),
         starts_new_topic=cues.starts_new_topic(normalized),
         mentions_wrong_decision=cues.says_decision_wrong(normalized),

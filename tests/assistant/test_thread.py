@@ -293,7 +293,7 @@ def test_a_general_question_asked_in_passing_switches_to_the_rule_when_the_model
 
 
 def test_when_can_i_borrow_after_another_topic_is_the_borrow_check() -> None:
-    when = reading("limit_reduced_or_closed", 0.7, asks_for_plan=True, is_follow_up=True)
+    when = reading("limit_reduced_or_closed", 0.7, asks_for_plan=True, names_borrowing=True, is_follow_up=True)
     assert next_turn(when, Thread(intent="limit_reduced_or_closed"), "还了以后啥时候能借").intent == "cannot_borrow"
 
 
@@ -314,7 +314,8 @@ def test_a_short_follow_up_with_only_a_weak_general_marker_is_about_the_account(
     review = reading("policy_question", 0.95, asks_in_general=True, may_lean_back=True)
     decision = next_turn(review, BORROW_THREAD, "大概多久能审完")
     assert (decision.intent, decision.transition) == ("cannot_borrow", "follow_up")
-    plan = reading("policy_question", 0.9, asks_in_general=True, may_lean_back=True, asks_for_plan=True)
+    plan = reading("policy_question", 0.9, asks_in_general=True, may_lean_back=True, asks_for_plan=True,
+                   names_borrowing=True)
     assert next_turn(plan, Thread(intent="limit_increase"), "更新完多久能借").intent == "cannot_borrow"
 
 
@@ -333,3 +334,15 @@ def test_an_off_topic_question_in_a_thread_is_out_of_scope() -> None:
 def test_a_draw_asked_now_beside_a_past_event_is_the_borrow_check() -> None:
     now = reading("limit_increase", 0.35, asks_to_draw=True, amount=Decimal(9000), at_is_past=True, asks_now=True)
     assert next_turn(now, Thread(), "我今天已经借了三笔了，现在还想借九千可以吗").intent == "cannot_borrow"
+
+
+def test_the_earliest_reapplication_after_an_increase_is_not_a_draw() -> None:
+    again = reading("cannot_borrow", 0.6, asks_for_plan=True, is_follow_up=True)
+    assert next_turn(again, Thread(intent="limit_increase"), "最早哪天可以再申请？").intent == "limit_increase"
+
+
+def test_a_question_framed_as_general_is_a_rule_question_whatever_the_model_leans_to() -> None:
+    framed = reading("how_much_can_i_borrow", 0.8, asks_in_general=True, frames_as_general=True,
+                     ranked=(("how_much_can_i_borrow", 0.8), ("cannot_borrow", 0.1)))
+    decision = next_turn(framed, Thread(), "General question first: what's the single-draw cap on this credit line?")
+    assert (decision.intent, decision.alternatives) == ("policy_question", ("how_much_can_i_borrow",))
