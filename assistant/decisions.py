@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +81,15 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot write a {type(value).__name__} as JSON")
 
 
+def _canonical_field(value: Any) -> str:
+    """`canonical_json(value)`; most of a record's fields are strings or None, written directly."""
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return encode_basestring(value)  # what json.dumps writes for a str with ensure_ascii=False
+    return canonical_json(value)
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -124,7 +134,13 @@ class Provenance:
         )
 
     def to_dict(self) -> dict[str, str | None]:
-        return asdict(self)
+        return dict(_provenance_dict(self))  # a copy: the cached dict stays as read
+
+
+@lru_cache(maxsize=8)
+def _provenance_dict(provenance: Provenance) -> dict[str, str | None]:
+    # Read once per process and recorded with every decision: not rebuilt per turn.
+    return asdict(provenance)
 
 
 def file_sha256(path: Path) -> str | None:
@@ -238,7 +254,7 @@ def build_decision(assistant: Assistant, *, kind: str, message: str,
         "wording": _wording(assistant, result, snapshot, platform, at),
     }
     check_texts = [canonical_json(data) for data in checks]
-    encoded = {name: canonical_json(value) for name, value in fields.items() if name != "checks"}
+    encoded = {name: _canonical_field(value) for name, value in fields.items() if name != "checks"}
     encoded["checks"] = "[" + ",".join(check_texts) + "]"
     # = canonical_json(fields): sorted keys (field names are plain ASCII), no spaces
     text = "{" + ",".join(f'"{name}":{encoded[name]}' for name in sorted(encoded)) + "}"
