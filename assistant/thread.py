@@ -71,7 +71,9 @@ OUTRIGHT_GENERAL = ("一般", "通常", "标准", "单笔", "最低", "minimum",
                     "typically", "in general", "what counts", "what does")
 MINIMUM_WORDS = ("最低", "最少", "至少", "起借", "minimum", "smallest", "least", "lowest")
 # The model must be this sure a message only thanks or says goodbye to close a thread with it.
-CLOSING_CONFIDENCE = 0.9
+CLOSING_CONFIDENCE = 0.8
+# Below this, a situation reading of a message about fees or repayment mechanics is out of scope.
+OFF_TOPIC_OVER = 0.7
 # A short turn that names no topic leaves the account's thread only when the model is this sure.
 UNNAMED_SWITCH_CONFIDENCE = 0.8
 # Readings of "when at the earliest / what must I do to borrow" that are really the borrow check.
@@ -143,7 +145,8 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         intent = next((i for i, _ in reading.ranked[1:] if i in SITUATION_INTENTS), COMPLAINT_DEFAULT)
     # An assumed repayment or a later time (not a bare "if": "Can I borrow if I am overdue?" is a rule).
     assumed = reading.repay_amount is not None or reading.repay_all_overdue or reading.at is not None
-    if assumed and thread.intent is None and intent in OPENER_REREAD and reading.named_topic != "limit_not_restored":
+    if (assumed and thread.intent is None and intent in OPENER_REREAD and reading.named_topic != "limit_not_restored"
+            and not reading.asks_in_general):  # "借呗每天晚上几点到几点维护" asks a rule, not about 20:00
         return Decision("cannot_borrow", reading.amount, "open_what_if")
     if reading.other_product and intent in SITUATION_INTENTS:
         # "花呗额度怎么提升": the question is about the product it names; our line's reading is
@@ -162,7 +165,7 @@ def _closes(reading: Understanding, text: str) -> bool:
     """"好吧，谢谢", "Thanks for explaining.", "行吧，谢谢，我明天再来": a sure greeting reading with
     no question and no amount closes the conversation's topic rather than asking it again."""
     return (reading.intent == "greeting" and reading.confidence >= CLOSING_CONFIDENCE and reading.amount is None
-            and not reading.mentions_wrong_decision and "?" not in text and "？" not in text)
+            and not (reading.mentions_wrong_decision or reading.is_follow_up) and "?" not in text and "？" not in text)
 
 
 def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
@@ -188,8 +191,9 @@ def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
         # "提额失败一般是什么原因": a rule question (labelling guide rule 1); the situation reading
         # is offered too, and the rule answer adds the account's own status where it bears on it.
         intent, alternatives = "policy_question", (intent,)
-    if intent == "policy_question" and reading.quotes_app_message and not reading.asks_in_general:
-        # "为啥大半夜的借钱显示系统维护": what the app shows the writer is their own situation.
+    if (intent in ("policy_question", "out_of_scope") and reading.quotes_app_message and not reading.asks_in_general
+            and not (reading.off_topic or reading.other_product)):
+        # "为啥大半夜的借钱显示系统维护", "借钱提示银行卡异常": what the app shows the writer is their situation.
         intent = next((i for i, _ in reading.ranked if i in SITUATION_INTENTS), "cannot_borrow")
     if reading.asks_how_to and intent in SITUATION_INTENTS and reading.amount is None:
         intent, alternatives = "policy_question", (intent,)  # "我还没开通啊 那要怎么开": how it opens
@@ -206,11 +210,18 @@ def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
         intent = "cannot_borrow"  # "可用7万 想全借出来": a draw of the available amount (the dialogue names it)
     if reading.asks_to_draw and intent in DRAW_OVER and (reading.asks_now or not reading.at_is_past):
         intent = "cannot_borrow"  # "so I can borrow 5000 now or not": the draw is the question
-    if reading.reported_repayment is not None and intent in ("out_of_scope", "policy_question") and not reading.other_product \
-            and (named == "limit_not_restored" or named is None and not reading.off_topic):
+    restore_named = named == "limit_not_restored" and intent == "out_of_scope" and not reading.asks_in_general
+    if (reading.reported_repayment is not None or restore_named) and intent in ("out_of_scope", "policy_question") \
+            and not reading.other_product and (named == "limit_not_restored" or named is None and not reading.off_topic):
         # "转账还了8000，额度还是6000", "9:30还了3000，银行卡扣款成功了，短信也收到了，怎么额度还没回来":
         # a repayment the limit does not show, whatever else the message mentions.
         intent = "limit_not_restored"
+    if (reading.off_topic and named is None and intent in SITUATION_INTENTS | {"policy_question"}
+            and reading.confidence < OFF_TOPIC_OVER
+            and not (reading.asks_to_draw or reading.reported_repayment)):
+        # "Also, what's the interest rate on the loan I have now?": an unsure situation reading of a
+        # message about fees or repayment mechanics is out of scope, the situation offered beside it.
+        intent, alternatives = "out_of_scope", (intent,)
     if reading.asks_for_plan and intent in PLAN_QUESTION_READINGS:
         intent = "cannot_borrow"  # "最快什么时候能借5000": the borrow check, answered plan first
     return intent, alternatives

@@ -346,3 +346,31 @@ def test_a_question_framed_as_general_is_a_rule_question_whatever_the_model_lean
                      ranked=(("how_much_can_i_borrow", 0.8), ("cannot_borrow", 0.1)))
     decision = next_turn(framed, Thread(), "General question first: what's the single-draw cap on this credit line?")
     assert (decision.intent, decision.alternatives) == ("policy_question", ("how_much_can_i_borrow",))
+
+
+def test_what_the_app_shows_is_the_writers_situation_even_when_the_model_reads_it_off_topic() -> None:
+    shown = reading("out_of_scope", 0.88, quotes_app_message=True,
+                    ranked=(("out_of_scope", 0.88), ("cannot_borrow", 0.1)))
+    assert next_turn(shown, Thread(), "借钱提示银行卡异常 我尾号4021的卡上个月就到期了").intent == "cannot_borrow"
+    sms = reading("out_of_scope", 0.88, quotes_app_message=True, off_topic=True,
+                  ranked=(("out_of_scope", 0.88), ("cannot_borrow", 0.1)))
+    assert next_turn(sms, Thread(), "短信提示验证码错误").intent == "out_of_scope"
+
+
+def test_an_unsure_situation_reading_of_a_fee_question_is_out_of_scope_with_the_situation_offered() -> None:
+    fees = reading("how_much_can_i_borrow", 0.56, off_topic=True,
+                   ranked=(("how_much_can_i_borrow", 0.56), ("out_of_scope", 0.41)))
+    decision = next_turn(fees, Thread(intent="limit_increase"), "Also, what's the interest rate on the loan I have now?")
+    assert (decision.intent, decision.alternatives) == ("out_of_scope", ("how_much_can_i_borrow",))
+
+
+def test_a_named_restore_read_as_off_topic_is_the_limit_question() -> None:
+    posted = reading("out_of_scope", 0.86, named_topic="limit_not_restored")
+    assert next_turn(posted, Thread(), "Yesterday 3pm 我用银行卡 repay 了 2,500，现在还是没入账").intent == "limit_not_restored"
+
+
+def test_a_time_asked_about_a_rule_is_not_a_what_if() -> None:
+    from datetime import datetime, timezone
+
+    rule = reading("policy_question", 0.87, asks_in_general=True, at=datetime(2026, 11, 20, 12, tzinfo=timezone.utc))
+    assert next_turn(rule, Thread(), "借呗每天晚上几点到几点是系统维护时间呀？").intent == "policy_question"
