@@ -51,7 +51,8 @@ class Figures:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     turns: list[tuple[str, int]] = field(default_factory=list)  # (conversation id, seq) answered
-    audited: int = 0  # checks the server said it ran: each one is an audit row
+    audited: int = 0  # /api/check calls answered: each one is an audit row (a turn's checks are
+    # counted from its decision record, since the chat answer no longer carries the trace)
     requests: int = 0
 
 
@@ -75,7 +76,6 @@ def note_turn(figures: Figures, body: dict[str, Any], message: str) -> None:
     if not body.get("answer"):
         figures.errors.append(f"empty answer to {message!r}")
     figures.turns.append((body["conversation_id"], body["turn"]))
-    figures.audited += 1 if body.get("checks") else 0
 
 
 async def conversation(client: httpx.AsyncClient, figures: Figures, account_id: str, messages: list[str]) -> None:
@@ -120,12 +120,15 @@ async def sample_memory(pid: int, samples: list[tuple[float, float]], every: flo
             pass
 
 
-def stored_rows(data_dir: str) -> tuple[set[tuple[str, int]], int, int]:
-    """(conversation id, seq) of every stored turn, the number of turns and of audit rows."""
+def stored_rows(data_dir: str) -> tuple[set[tuple[str, int]], int, int, int, int]:
+    """(conversation id, seq) of every stored turn, the number of turns, of audit rows, of
+    decision records and of the checks those records say their turns ran."""
     with sqlite3.connect(Path(data_dir) / "limit-assistant.sqlite3") as db:
         turns = db.execute("SELECT conversation_id, seq FROM turns").fetchall()
         audit = db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    return {(c, s) for c, s in turns}, len(turns), int(audit)
+        records, checks = db.execute("SELECT count(*), coalesce(sum(json_array_length(checks)), 0) "
+                                     "FROM decisions").fetchone()
+    return {(c, s) for c, s in turns}, len(turns), int(audit), int(records), int(checks)
 
 
 async def run(args: argparse.Namespace, data_dir: str) -> tuple[Figures, list[tuple[float, float]], float]:
@@ -152,11 +155,11 @@ async def run(args: argparse.Namespace, data_dir: str) -> tuple[Figures, list[tu
 
 
 def report(args: argparse.Namespace, figures: Figures, samples: list[tuple[float, float]], wall: float,
-           rows: tuple[set[tuple[str, int]], int, int]) -> list[str]:
+           rows: tuple[set[tuple[str, int]], int, int, int, int]) -> list[str]:
     """Print the figures; return the reasons the soak failed (empty: it passed)."""
     ms = [1000 * x for x in figures.latencies] or [0.0]
     warm = [mb for t, mb in samples if t >= args.warmup_seconds] or [samples[-1][1]]
-    stored, turn_rows, audit_rows = rows
+    stored, turn_rows, audit_rows, records, turn_checks = rows
     answered = set(figures.turns)
     print(f"soak: {args.minutes:g} min, {args.workers} workers, {args.concurrency} customers, {os.cpu_count()} CPUs")
     print(f"  requests     {figures.requests}   errors {len(figures.errors)}   throughput {figures.requests / wall:.1f}/s")
@@ -164,16 +167,18 @@ def report(args: argparse.Namespace, figures: Figures, samples: list[tuple[float
           f"p99 {percentile(ms, 0.99):.1f} ms   max {max(ms):.1f} ms")
     print(f"  server RSS   start {samples[0][1]:.1f} MB   after warm-up {warm[0]:.1f} MB   peak {max(mb for _, mb in samples):.1f} MB"
           f"   end {samples[-1][1]:.1f} MB   ({len(samples)} samples every {args.sample_every:g} s)")
-    print(f"  store        {len(answered)} turns answered, {turn_rows} stored; {figures.audited} checks run, "
-          f"{audit_rows} audit rows")
+    print(f"  store        {len(answered)} turns answered, {turn_rows} stored, {records} decision records; "
+          f"{turn_checks} checks in turns + {figures.audited} by /api/check, {audit_rows} audit rows")
     failures = [f"{len(figures.errors)} failed requests, first: {figures.errors[0]}"] if figures.errors else []
     growth = max(warm) - warm[0]
     if growth > args.rss_bound_mb:
         failures.append(f"RSS grew {growth:.1f} MB after warm-up (bound {args.rss_bound_mb:g} MB)")
     if answered - stored or turn_rows != len(answered) or len(answered) != len(figures.turns):
         failures.append(f"turns lost or duplicated: answered {len(figures.turns)}, stored {turn_rows}")
-    if audit_rows != figures.audited:
-        failures.append(f"audit rows {audit_rows} != checks run {figures.audited}")
+    if records != turn_rows:
+        failures.append(f"decision records {records} != turns stored {turn_rows}")
+    if audit_rows != turn_checks + figures.audited:
+        failures.append(f"audit rows {audit_rows} != checks run {turn_checks + figures.audited}")
     return failures
 
 
