@@ -116,3 +116,23 @@ def test_a_replay_recreates_a_conversation_under_its_recorded_id(store: Store) -
     assert store.conversations.create("u-1", "en", conversation_id=recorded) == recorded
     record = store.conversations.get(recorded)
     assert record is not None and record.lang == "en"
+
+
+def test_json_the_record_already_wrote_is_stored_for_record_turn_and_audit_rows(store: Store) -> None:
+    """The canonical JSON `build_decision` made for the hash is what the JSON columns get (on
+    SQLite and PostgreSQL): the record, the turn's checks and the audit row read back as written."""
+    record = decision()
+    check = record.checks[0]
+    texts = {name: canonical_json(getattr(record, name)) for name in ("product", "checks", "answer", "wording")}
+    record.keep_encoded(texts, [canonical_json(check)])
+    conversation_id = store.conversations.start("u-1", "zh")
+    audit = {"account_id": "u-1", "action": "borrow", "request": {"amount": "3000"}, "result": check,
+             "policy_version": "2026.11"}
+    seq = store.conversations.add_turn(conversation_id, TurnRecord(user_text="为什么借不了", checks=[check]),
+                                       audits=[audit], decision=record)
+    stored = store.decisions.get(conversation_id, seq)
+    assert stored is not None and verify(stored) and stored.plan is None  # None stays SQL NULL
+    assert stored.checks == [check] and stored.answer == record.answer and stored.wording == record.wording
+    assert store.conversations.turns(conversation_id)[0].checks == [check]
+    rows = [a for a in store.audit.since(stored.created_at) if a.conversation_id == conversation_id]
+    assert [a.result for a in rows] == [check]
