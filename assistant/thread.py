@@ -178,6 +178,8 @@ def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
             (intent in SITUATION_INTENTS and named in dict(reading.ranked))
             or (intent == "policy_question" and reading.speaks_of_self and not reading.asks_in_general)):
         intent = named  # "我已经还清了，为什么提额不给过", "我卡过期了 最多多少": the topic it names
+    if intent == "limit_increase" and named == "limit_reduced_or_closed":
+        intent = "limit_reduced_or_closed"  # "我额度怎么从3万变成1.5万了": the words say down, not up
     if reading.cannot_use and intent in CANNOT_USE_OVER and reading.amount is None:
         intent = "cannot_borrow"  # "我借呗用不了了，冻结了": the line cannot be used, whatever the cause
     text = reading.normalized_text

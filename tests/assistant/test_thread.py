@@ -374,3 +374,8 @@ def test_a_time_asked_about_a_rule_is_not_a_what_if() -> None:
 
     rule = reading("policy_question", 0.87, asks_in_general=True, at=datetime(2026, 11, 20, 12, tzinfo=timezone.utc))
     assert next_turn(rule, Thread(), "借呗每天晚上几点到几点是系统维护时间呀？").intent == "policy_question"
+
+
+def test_a_limit_the_words_say_went_down_is_never_an_increase_question() -> None:
+    down = reading("limit_increase", 0.6, named_topic="limit_reduced_or_closed", amount=Decimal(15000))
+    assert next_turn(down, Thread(), "我额度怎么从3万变成1.5万了").intent == "limit_reduced_or_closed"
