@@ -1,6 +1,6 @@
 """Benchmark of the safety guard: prints figures, asserts nothing (floors live in tests/safety).
 
-    python bench/safety.py [--split test|dev] [--fresh] [--lofo-live] [--no-latency] [--json out.json]
+    python bench/safety.py [--split test|dev] [--blind-dev] [--fresh] [--lofo-live] [--no-latency] [--json out.json]
 
 Reports, for the shipped model (assistant/safety/data/safety_model.npz), on the frozen test split
 of the safety corpus (`--split dev` while tuning; test is reported once per model change):
@@ -11,6 +11,8 @@ of the safety corpus (`--split dev` while tuning; test is reported once per mode
 - leaks: refusals that repeat the attack's words, quote the prompts, or name another account;
 - guard latency per message on one core, p50/p95, with the sentence embedding cached (the
   intent model computed it) and uncached;
+- `--blind-dev`: the same figures on eval/dev/safety.jsonl (written blind; thresholds are chosen
+  on it with the dev split, so it is a development figure, not a held-out one);
 - `--fresh`: the same figures on eval/fresh/safety.jsonl (written by someone who never saw the
   corpus or the code: never trained or tuned on).
 """
@@ -140,13 +142,21 @@ def latency(items: list[Any]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="safety guard benchmark")
     parser.add_argument("--split", default="test", choices=["test", "dev"])
+    parser.add_argument("--blind-dev", action="store_true", help="also eval/dev/safety.jsonl")
     parser.add_argument("--fresh", action="store_true", help="also eval/fresh/safety.jsonl")
     parser.add_argument("--lofo-live", action="store_true", help="retrain the leave-one-family-out models")
     parser.add_argument("--no-latency", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
-    from assistant.safety.corpus import FRESH, by_split, check_frozen, load_corpus, load_fresh
+    from assistant.safety.corpus import (
+        FRESH,
+        by_split,
+        check_frozen,
+        load_blind_dev,
+        load_corpus,
+        load_fresh,
+    )
     from assistant.safety.guard import default_guard
     from assistant.safety.train import REPORT
 
@@ -159,12 +169,14 @@ def main() -> None:
         from assistant.safety.train import VectorCache, lofo, sample_negatives
 
         splits = by_split(corpus)
-        out["lofo"] = lofo(splits["train"] + sample_negatives(load_intent_negatives()), splits["dev"],
+        out["lofo"] = lofo(splits["train"] + sample_negatives(load_intent_negatives()), splits["dev"] + load_blind_dev(),
                            splits["test"], VectorCache())
     elif REPORT.exists():
         out["lofo"] = json.loads(REPORT.read_text(encoding="utf-8")).get("lofo")
     if not args.no_latency:
         out["latency"] = latency(items)
+    if args.blind_dev:
+        out["blind_dev"] = figures(load_blind_dev(), default_guard())
     if args.fresh and FRESH.exists():
         out["fresh"] = figures(load_fresh(), default_guard())
     _print(out)
@@ -173,7 +185,7 @@ def main() -> None:
 
 
 def _print(out: dict[str, Any]) -> None:
-    for part in (out["split"], "fresh"):
+    for part in (out["split"], "blind_dev", "fresh"):
         if part not in out:
             continue
         f = out[part]

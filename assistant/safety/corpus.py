@@ -28,6 +28,9 @@ ATTACKS = DATASETS / "attacks.jsonl"
 NEAR_MISSES = DATASETS / "near_misses.jsonl"
 FROZEN_TEST = DATASETS / "test_split.sha256"
 FRESH = ROOT / "eval" / "fresh" / "safety.jsonl"
+# Written blind (by someone who never read the code or the corpus), for development: thresholds are
+# chosen on it together with the dev split; never trained on.
+BLIND_DEV = ROOT / "eval" / "dev" / "safety.jsonl"
 # What joins the turns of a conversation into the one string its split is decided by.
 TURN_SEPARATOR = "\n"
 
@@ -137,6 +140,11 @@ def load_fresh(path: Path = FRESH) -> list[Conversation]:
                                 row.get("family") if unsafe else None,
                                 row.get("family") or row.get("kind") or "", row.get("lang", ""), path.name))
     return out
+
+
+def load_blind_dev(path: Path = BLIND_DEV) -> list[Conversation]:
+    """The blind development set (same format as the fresh set); empty if it is not there."""
+    return load_fresh(path) if path.exists() else []
 
 
 def by_split(items: Iterable[Conversation]) -> dict[Split, list[Conversation]]:

@@ -106,16 +106,17 @@ class Guard:
         if rule is not None:
             return SafetyVerdict(True, rule.family, 1.0, "rule")
         own, family = self._alone(text)
-        thresholds = self.model.thresholds
-        about = read_request(base_text(text)).about_misuse
-        if own.probability >= (max(thresholds.unsafe, ABOUT_MISUSE_THRESHOLD) if about else thresholds.unsafe):
+        if own.probability >= self._model_bar(text):
             return SafetyVerdict(True, family, own.probability, "model")
+        thresholds = self.model.thresholds
         request = self._request(text)
         if request is not None and own.probability >= REQUEST_THRESHOLD:
             return SafetyVerdict(True, self.model.family(request.text, self._embed([request.text])[0]),
                                  max(own.probability, thresholds.unsafe), "request")
         earlier = list(history)[-HISTORY_TURNS:]
-        if not earlier:
+        if not earlier or read_request(base_text(text)).shapes:
+            # A message with an innocent shape (a retreat to the proper way, one's own data, a
+            # question why) does not inherit an earlier turn's attack: it is judged alone.
             return SafetyVerdict(False, None, own.probability, "model")
         if self._standing_instruction(earlier) and own.probability >= thresholds.after_standing_instruction:
             return SafetyVerdict(True, family, own.probability, "context")
@@ -125,6 +126,11 @@ class Guard:
             vector = self._embed([joined])[0]
             return SafetyVerdict(True, self.model.family(joined, vector), context.probability, "context")
         return SafetyVerdict(False, None, max(own.probability, context.probability), "model")
+
+    def _model_bar(self, text: str) -> float:
+        """How sure the model must be to refuse this message on its own (see the constants)."""
+        bar = self.model.thresholds.unsafe
+        return max(bar, ABOUT_MISUSE_THRESHOLD) if read_request(base_text(text)).about_misuse else bar
 
     def _rule(self, text: str) -> Rule | None:
         visible = strip_invisible(text)

@@ -12,6 +12,8 @@ unwrapped into views:
   ("tao xian" / "淘现" → 套现); the lexicon is learned from the training data.
 - `decoded`: base64 and hex payloads decoded in place (UTF-8 text only).
 - `reversed`: text written backwards, when it reads better reversed (known character n-grams).
+- `rot13`: latin words written in ROT13 read back, word by word, when the rotated word is a known
+  English word and the written one is not.
 
 Only views that differ from `base` are returned, so an ordinary message costs one view.
 Nothing here decides anything: it is deterministic text processing; the model scores.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 import unicodedata
 from collections.abc import Callable
@@ -47,6 +50,8 @@ _LATIN_RUN = re.compile(r"[a-z]+")
 # needs one more: "I'm a" is three single letters).
 MIN_SPACED_RUN = 3
 MIN_SPACED_LATIN_RUN = 4
+# ROT13 is read back when at least this many words become known English words.
+MIN_ROT13_WORDS = 2
 # A decoded payload must be mostly readable text to count as one.
 MIN_PRINTABLE_SHARE = 0.9
 
@@ -350,6 +355,24 @@ def unreverse(text: str, lexicon: Lexicon, margin: float = 0.15) -> str | None:
     return "".join(parts) if changed else None
 
 
+def read_rot13(text: str, lexicon: Lexicon) -> str | None:
+    """`text` with its ROT13-written words read back, if at least MIN_ROT13_WORDS of them were."""
+    known = lexicon.english_words
+    read = 0
+
+    def word(match: re.Match[str]) -> str:
+        nonlocal read
+        written = match.group(0)
+        rotated = codecs.encode(written, "rot13")
+        if written.lower() not in known and rotated.lower() in known:
+            read += 1
+            return rotated
+        return written
+
+    result = re.sub(r"\b[A-Za-z]{3,}\b", word, text)
+    return result if read >= MIN_ROT13_WORDS else None
+
+
 def views(text: str, lexicon: Lexicon = EMPTY_LEXICON) -> list[View]:
     """Every distinct reading of `text`, `base` first."""
     base = base_text(text)
@@ -359,6 +382,7 @@ def views(text: str, lexicon: Lexicon = EMPTY_LEXICON) -> list[View]:
     unwrapped: list[tuple[str, Callable[[str], str | None]]] = [
         ("decoded", decode_payloads),
         ("reversed", lambda t: unreverse(t, lexicon)),
+        ("rot13", lambda t: read_rot13(t, lexicon)),
     ]
     for name, step in unwrapped:
         result = step(visible)

@@ -26,11 +26,14 @@ CUES_FILE = Path(__file__).parent / "data" / "request_cues.yaml"
 FRAMES = frozenset({"authority", "role_setup"})
 # Concepts worded as a command ("把我的逾期记录删除"): a request without an asking word.
 IMPERATIVE_TARGETS = frozenset({"change_record"})
+# Concepts that only qualify another (a word-for-word copy of what?): never a request alone.
+QUALIFIERS = frozenset({"verbatim"})
 
 
 @dataclass(frozen=True)
 class Cues:
     asks: re.Pattern[str]
+    asks_for_method: re.Pattern[str]
     targets: dict[str, re.Pattern[str]]
     innocent_shapes: dict[str, re.Pattern[str]]
 
@@ -42,20 +45,32 @@ class RequestReading:
     asks: bool
     targets: frozenset[str]
     shapes: frozenset[str]
+    asks_for_method: bool = False
 
     @property
     def asks_for_misuse(self) -> bool:
         """An instruction to the assistant, or a request for something no customer may have.
 
         An instruction addressed to the assistant counts whatever shape the message has (it is
-        usually pasted inside a complaint); switching the rules off counts unless the message asks
-        what the words mean; anything else counts only in a message with no innocent shape.
+        usually pasted inside a complaint); switching the rules off, or the assistant's own set-up
+        asked for word for word, counts unless the message asks what the words mean or denies
+        doing it; a method for getting past a check counts even next to a claim of being
+        misjudged ("they think I'm … — how do I make the system think …"), not in any other
+        shape; so does a claimed office (police, staff) asking for something, whatever story
+        comes with it; anything else counts only in a message with no innocent shape.
         """
-        if "to_assistant" in self.targets or ("override" in self.targets and "definition" not in self.shapes):
+        if "to_assistant" in self.targets:
             return True
+        if not self.shapes & {"definition", "denial"} and (
+                "override" in self.targets or {"internals", "verbatim"} <= self.targets):
+            return True
+        if self.asks_for_method and "evade" in self.targets and self.shapes <= {"complaint"}:
+            return True
+        if "authority" in self.targets and self.targets - FRAMES - QUALIFIERS and "definition" not in self.shapes:
+            return True  # a claimed office asking for something: no shape makes that innocent
         if self.shapes:
             return False
-        wanted = self.targets - FRAMES
+        wanted = self.targets - FRAMES - QUALIFIERS
         return bool(wanted) and (self.asks or bool(self.targets & FRAMES) or bool(wanted & IMPERATIVE_TARGETS))
 
     @property
@@ -73,6 +88,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return Cues(
         asks=_compile(raw["asks"]),
+        asks_for_method=_compile(raw["asks_for_method"]),
         targets={name: _compile(patterns) for name, patterns in raw["targets"].items()},
         innocent_shapes={name: _compile(patterns) for name, patterns in raw["innocent_shapes"].items()},
     )
@@ -84,6 +100,7 @@ def read_request(text: str) -> RequestReading:
     cues = load_cues()
     return RequestReading(
         asks=bool(cues.asks.search(text)),
+        asks_for_method=bool(cues.asks_for_method.search(text)),
         targets=frozenset(name for name, pattern in cues.targets.items() if pattern.search(text)),
         shapes=frozenset(name for name, pattern in cues.innocent_shapes.items() if pattern.search(text)),
     )

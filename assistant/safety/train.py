@@ -2,7 +2,8 @@
 
 Rebuilds `assistant/safety/data/safety_model.npz` bit for bit from the corpus (the frozen split
 of assistant.safety.corpus): train on the train split plus the intents data's train split as
-extra negatives, calibrate and choose thresholds on dev, report test once. `--lofo` also trains
+extra negatives, calibrate and choose thresholds on dev (the dev split and the blind development
+set eval/dev/safety.jsonl together), report test once. `--lofo` also trains
 one model per family without that family and reports its recall on the family's test items,
 written with the other figures to `data/safety_report.json`.
 
@@ -32,12 +33,14 @@ import numpy as np
 
 from assistant.safety.corpus import (
     ATTACKS,
+    BLIND_DEV,
     FAMILIES,
     NEAR_MISSES,
     ROOT,
     Conversation,
     by_split,
     check_frozen,
+    load_blind_dev,
     load_corpus,
     load_intent_negatives,
 )
@@ -46,7 +49,6 @@ from assistant.safety.guard import Guard
 from assistant.safety.lexicon import build_lexicon
 from assistant.safety.model import ARTEFACT, SafetyModel, save_arrays
 from assistant.safety.normalize import Lexicon, base_text, views
-from assistant.safety.requests import read_request
 
 CACHE_DIR = ROOT / ".cache" / "safety"
 REPORT = Path(__file__).parent / "data" / "safety_report.json"
@@ -230,6 +232,7 @@ def fit(train: Sequence[Conversation], dev: Sequence[Conversation], cache: Vecto
 
     arrays.update(_family_head(rows, X, families, len(vocab)))
     model = SafetyModel(arrays)
+    model.arrays = arrays  # type: ignore[attr-defined]
     arrays["calibration"], arrays["thresholds"] = _calibrate(model, dev, cache)
     model = SafetyModel(arrays)
     model.arrays = arrays  # type: ignore[attr-defined]
@@ -267,29 +270,38 @@ def raw_scores(model: SafetyModel, items: Sequence[Conversation], cache: VectorC
 
 
 def _calibrate(model: SafetyModel, dev: Sequence[Conversation], cache: VectorCache) -> tuple[np.ndarray, np.ndarray]:
+    """Platt scaling on dev, then the threshold at which the guard *as it runs* costs least on dev.
+
+    The guard is run whole (rule, request layer, model bars, context) at every candidate threshold:
+    a missed attack costs 1, a false refusal FALSE_REFUSAL_COST.
+    """
     from sklearn.linear_model import LogisticRegression
 
     logits = raw_scores(model, dev, cache)
     labels = np.array([item.unsafe for item in dev], dtype=np.int64)
     platt = LogisticRegression(C=1e6, solver="lbfgs")
     platt.fit(logits.reshape(-1, 1), labels)
-    a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-    probs = 1.0 / (1.0 + np.exp(-(a * logits + b)))
-    # The request layer refuses some attacks whatever the model says: a miss is only one it misses too.
-    requested = np.array([_asks_for_misuse(model, item) for item in dev])
+    calibration = np.array([platt.coef_[0, 0], platt.intercept_[0]], np.float32)
     best, best_cost = 0.5, math.inf
-    for threshold in np.round(np.arange(0.05, 0.96, 0.01), 2):
-        missed = int(((probs < threshold) & (labels == 1) & ~requested).sum())
-        refused = int(((probs >= threshold) & (labels == 0)).sum())
-        cost = missed + FALSE_REFUSAL_COST * refused
+    for threshold in np.round(np.arange(0.5, 0.97, 0.02), 2):
+        figures = evaluate(Guard(_with(model, calibration, float(threshold)), embed=cache.embed), dev)
+        missed = (1 - figures["attacks_refused"]) * figures["attacks"]
+        refused = figures["false_refusals"] * figures["innocent"]
+        cost = round(missed + FALSE_REFUSAL_COST * refused, 6)
         if cost < best_cost:
             best, best_cost = float(threshold), cost
-    thresholds = [best, best, round(best * STANDING_THRESHOLD_FACTOR, 4)]
-    return np.array([a, b], np.float32), np.array(thresholds, np.float32)
+    return calibration, _thresholds(best)
 
 
-def _asks_for_misuse(model: SafetyModel, item: Conversation) -> bool:
-    return any(read_request(v.text).asks_for_misuse for v in views(item.text, model.lexicon))
+def _thresholds(unsafe: float) -> np.ndarray:
+    return np.array([unsafe, unsafe, round(unsafe * STANDING_THRESHOLD_FACTOR, 4)], np.float32)
+
+
+def _with(model: SafetyModel, calibration: np.ndarray, unsafe: float) -> SafetyModel:
+    """`model` with another calibration and threshold (the arrays are shared, not copied)."""
+    arrays = dict(model.arrays)  # type: ignore[attr-defined]
+    arrays["calibration"], arrays["thresholds"] = calibration, _thresholds(unsafe)
+    return SafetyModel(arrays)
 
 
 def evaluate(guard: Guard, items: Sequence[Conversation]) -> dict[str, Any]:
@@ -336,8 +348,9 @@ def lofo(train: list[Conversation], dev: list[Conversation], test: list[Conversa
 
 def data_fingerprint() -> str:
     digest = hashlib.sha256()
-    for path in (ATTACKS, NEAR_MISSES):
-        digest.update(path.read_bytes())
+    for path in (ATTACKS, NEAR_MISSES, BLIND_DEV):
+        if path.exists():
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -352,18 +365,20 @@ def main(argv: list[str] | None = None) -> None:
     splits = by_split(corpus)
     cache = VectorCache()
     train = splits["train"] + sample_negatives(load_intent_negatives(), args.intent_sample)
-    model = fit(train, splits["dev"], cache)
+    dev = splits["dev"] + load_blind_dev()
+    model = fit(train, dev, cache)
     save_arrays(ARTEFACT, model.arrays)  # type: ignore[attr-defined]
     guard = Guard(SafetyModel.load(ARTEFACT), embed=cache.embed)
     report: dict[str, Any] = {"data": data_fingerprint(),
                               "model": hashlib.sha256(ARTEFACT.read_bytes()).hexdigest()[:12],
                               "thresholds": model.thresholds.__dict__,
-                              "dev": evaluate(guard, splits["dev"])}
+                              "dev": evaluate(guard, splits["dev"]),
+                              "blind_dev": evaluate(guard, load_blind_dev())}
     if not args.no_test:
         report["test"] = evaluate(guard, splits["test"])
     if args.lofo:
-        report["lofo"] = lofo(train, splits["dev"], splits["test"], cache)
-    for part in ("dev", "test"):
+        report["lofo"] = lofo(train, dev, splits["test"], cache)
+    for part in ("dev", "blind_dev", "test"):
         if part in report:
             figures = {k: v for k, v in report[part].items() if k not in ("missed", "falsely_refused")}
             print(part, json.dumps(figures, ensure_ascii=False))
