@@ -4,6 +4,7 @@ that connections opened together by one client do not stay on one worker while o
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from fastapi.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
@@ -53,7 +54,9 @@ def closing_responses(middleware: ConnectionRecycleMiddleware, requests: int, in
             gate = asyncio.Barrier(in_flight)
             await asyncio.gather(*(one(gate) for _ in range(in_flight)))
 
-    asyncio.run(batches())
+    # A thread of its own: an earlier test (playwright's sync API) may leave a loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, batches()).result()
     return closing
 
 
