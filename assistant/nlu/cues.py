@@ -247,34 +247,9 @@ def quotes_app_message(text: str) -> bool:
     return bool(load_cues().quotes_app_message.search(text))
 
 
-def names_borrowing(text: str) -> bool:
-    """The message names borrowing itself ("借", "draw"), not only an application or a limit."""
-    return bool(load_cues().names_borrowing.search(text))
-
-
-def frames_as_general(text: str) -> bool:
-    """The writer says the question is a general one ("General question first: …", "一般来说")."""
-    return bool(load_cues().general_frame.search(text))
-
-
-def cannot_use(text: str) -> bool:
-    """The writer says the line cannot be used ("用不了", "动不了", "not usable")."""
-    return bool(load_cues().cannot_use.search(text))
-
-
-def asks_now(text: str) -> bool:
-    """The message asks about now ("现在还想借九千"), whatever it reports of the past."""
-    return bool(load_cues().asks_now.search(text))
-
-
-def starts_new_topic(text: str) -> bool:
-    """The writer marks the question as a new one ("ok. separate thing - …", "另外问一下")."""
-    return bool(load_cues().starts_new_topic.search(text))
-
-
-def asks_how_to(text: str) -> bool:
-    """How to open or activate the line ("那要怎么开", "how do I get it opened then")."""
-    return bool(load_cues().asks_how_to.search(text))
+def matches(cue: str, text: str) -> bool:
+    """Whether the single-pattern cue `cue` of data/cues.yaml (documented there) matches `text`."""
+    return bool(getattr(load_cues(), cue).search(text))
 
 
 def asks_posting_time(text: str) -> bool:
