@@ -134,11 +134,16 @@ def migrate(engine: Engine) -> None:
     transactional). SQLite: an exclusive lock on a file next to the database does the same;
     whoever comes second finds the schema current and does nothing.
     """
+    with _startup_lock(engine):
+        _migrate(engine)
+
+
+def _migrate(engine: Engine) -> None:
     try:
         with engine.connect() as connection:
             if current_revision(connection) == HEAD:
                 return
-        with _migration_lock(engine), engine.begin() as connection:
+        with engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
@@ -158,7 +163,7 @@ def migrate(engine: Engine) -> None:
 
 
 @contextlib.contextmanager
-def _migration_lock(engine: Engine) -> Iterator[None]:
+def _startup_lock(engine: Engine) -> Iterator[None]:
     database = engine.url.database
     if engine.dialect.name != "sqlite" or database in (None, "", ":memory:"):
         yield
@@ -203,9 +208,13 @@ class Store:
         _create_sqlite_directory(url)
         store = cls(make_engine(url, busy_timeout_ms=busy_timeout_ms))
         try:
-            migrate(store.engine)
-            if seed_demo:
-                ensure_demo_accounts(store.sessions, fixture)
+            # Seeding under the same lock as the migration: two web workers starting together
+            # otherwise raced for SQLite's write lock and one warm-up failed "database is
+            # locked" (about one bench/api.py start in five).
+            with _startup_lock(store.engine):
+                _migrate(store.engine)
+                if seed_demo:
+                    ensure_demo_accounts(store.sessions, fixture)
         except BaseException:
             store.close()
             raise
