@@ -127,7 +127,8 @@ class Assistant:
     def _answer(self, decision: Decision, u: Understanding, snapshot: Snapshot, platform: Platform | None,
                 at: datetime | None, lang: str, thread: Thread, conversation_id: str) -> Answer:
         intent = decision.intent
-        slots: dict[str, Any] = {"amount": _str(decision.amount), "transition": decision.transition}
+        slots: dict[str, Any] = {"amount": _str(decision.amount), "transition": decision.transition,
+                                 "rereads": list(decision.rereads)}
         if intent == "unsafe_request":
             # The refusal says what can legitimately be done; it never repeats the request.
             refusal = refusal_text(u.unsafe_kind, lang, self.composer.product[lang])

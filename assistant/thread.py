@@ -15,7 +15,8 @@ turn's slots, for audit and tests):
 | `follow_up`  | a short follow-up, a what-if or a complaint, inside a thread,   | the thread's intent       |
 |              | and the model does not confidently name another topic           |                           |
 | `open_what_if` | a what-if or time question opening a conversation              | cannot_borrow             |
-| `new_topic`  | anything else                                                   | the model's best reading  |
+| `new_topic`  | anything else                                                   | the model's best reading, |
+|              |                                                                 | corrected by REREADS      |
 
 A complaint or "why" after an answer ("凭什么啊，我一直按时还的", "kept trying, same error") is a
 follow-up: the customer gets the thread's explanation, not a hand-off. Greetings, refusals and
@@ -26,9 +27,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.nlu.model import SITUATION_INTENTS, Understanding
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 BORROW_INTENTS = frozenset({"cannot_borrow", "how_much_can_i_borrow"})
 # A thread the next turn can lean on: the account's situation or the rules.
@@ -114,6 +118,7 @@ class Decision:
     transition: str
     alternatives: tuple[str, ...] = field(default=())
     about: str | None = None  # a rule question's situation ("提额失败一般…" → limit_increase)
+    rereads: tuple[str, ...] = ()  # the REREADS rules that corrected the model's reading
 
 
 def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
@@ -152,13 +157,13 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         # "花呗额度怎么提升": the question is about the product it names; our line's reading is
         # offered as a choice ("我在别的银行信用卡上欠了不少，这是不是借不出来的原因").
         return Decision("out_of_scope", None, "new_topic", (intent,))
-    intent, alternatives = _reread(reading, intent)
+    intent, alternatives, rereads = _reread(reading, intent)
     alternatives = alternatives or _alternatives(reading, intent)
     if reading.mentions_wrong_decision and "appeal_or_human" not in alternatives:
         alternatives = (*alternatives[:1], "appeal_or_human")  # a complaint: explain, and offer a person
     about = alternatives[0] if intent == "policy_question" and alternatives else _topic_named(reading)
     return Decision(intent, _amount(reading, intent, thread), "new_topic", alternatives,
-                    about=about if intent == "policy_question" else None)
+                    about=about if intent == "policy_question" else None, rereads=rereads)
 
 
 def _closes(reading: Understanding, text: str) -> bool:
@@ -168,65 +173,160 @@ def _closes(reading: Understanding, text: str) -> bool:
             and not (reading.mentions_wrong_decision or reading.is_follow_up) and "?" not in text and "？" not in text)
 
 
-def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...]]:
-    """The model's reading of a new topic, corrected where the message says more than the model
-    saw (each rule is one call of the labelling guide or the contract), and the situation a rule
-    question re-read from it is about (offered as a choice)."""
-    alternatives: tuple[str, ...] = ()
+# -- re-reading a new topic ----------------------------------------------------------------------
+# The model's reading of a new topic, corrected where the message says more than the model saw.
+# Each rule is one call of the labelling guide or the contract, applied in order to the reading
+# the rules before it left; the names of those that fired go into the turn's slots (audit).
+
+REPLACED = "replaced"  # a rule's `offers`: the reading it replaced is offered as a choice
+
+
+def _names_a_distinct_topic(reading: Understanding, intent: str) -> bool:
+    # "我已经还清了，为什么提额不给过", "我卡过期了 最多多少": the topic it names
     named = reading.named_topic
-    if named in NAMED_OVER_MODEL and named != intent and reading.amount is None and (
-            (intent in SITUATION_INTENTS and named in dict(reading.ranked))
-            or (intent == "policy_question" and reading.speaks_of_self and not reading.asks_in_general)):
-        intent = named  # "我已经还清了，为什么提额不给过", "我卡过期了 最多多少": the topic it names
-    if intent == "limit_increase" and named == "limit_reduced_or_closed":
-        intent = "limit_reduced_or_closed"  # "我额度怎么从3万变成1.5万了": the words say down, not up
-    if reading.cannot_use and intent in CANNOT_USE_OVER and reading.amount is None:
-        intent = "cannot_borrow"  # "我借呗用不了了，冻结了": the line cannot be used, whatever the cause
+    return named in NAMED_OVER_MODEL and named != intent and reading.amount is None and (
+        (intent in SITUATION_INTENTS and named in dict(reading.ranked))
+        or (intent == "policy_question" and reading.speaks_of_self and not reading.asks_in_general))
+
+
+def _says_the_limit_went_down(reading: Understanding, intent: str) -> bool:
+    # "我额度怎么从3万变成1.5万了": the words say down, not up
+    return intent == "limit_increase" and reading.named_topic == "limit_reduced_or_closed"
+
+
+def _cannot_use_the_line(reading: Understanding, intent: str) -> bool:
+    # "我借呗用不了了，冻结了": the line cannot be used, whatever the cause
+    return reading.cannot_use and intent in CANNOT_USE_OVER and reading.amount is None
+
+
+def _asks_a_product_amount_rule(reading: Understanding, intent: str) -> bool:
+    # "what's the max for a single draw?": the product's rule; the writer's own maximum is offered
     text = reading.normalized_text
-    if intent == "how_much_can_i_borrow" and reading.amount is None and (
-            reading.asks_in_general and any(word in text for word in PRODUCT_AMOUNT_RULE)
-            or any(word in text for word in MINIMUM_WORDS)):
-        # "what's the max for a single draw?": the product's rule; the writer's own maximum is offered.
-        intent, alternatives = "policy_question", ("how_much_can_i_borrow",)
-    if (reading.asks_in_general and intent in GENERAL_REREAD | {"how_much_can_i_borrow"} and reading.amount is None
-            and ("policy_question" in dict(reading.ranked) and intent in GENERAL_REREAD or reading.frames_as_general)):
-        # "提额失败一般是什么原因": a rule question (labelling guide rule 1); the situation reading
-        # is offered too, and the rule answer adds the account's own status where it bears on it.
-        intent, alternatives = "policy_question", (intent,)
-    if (intent in ("policy_question", "out_of_scope") and reading.quotes_app_message and not reading.asks_in_general
-            and not (reading.off_topic or reading.other_product)):
-        # "为啥大半夜的借钱显示系统维护", "借钱提示银行卡异常": what the app shows the writer is their situation.
-        intent = next((i for i, _ in reading.ranked if i in SITUATION_INTENTS), "cannot_borrow")
-    if reading.asks_how_to and intent in SITUATION_INTENTS and reading.amount is None:
-        intent, alternatives = "policy_question", (intent,)  # "我还没开通啊 那要怎么开": how it opens
-    if reading.asks_posting_time and intent in ("out_of_scope", "policy_question") and not reading.other_product:
-        # "转账还款一般多久到账": when a repayment posts is a rule or a limit question, not mechanics.
-        # Asked in general, the writer's own repayment is offered beside the rule ("我昨天那笔呢" next).
-        intent, alternatives = (("policy_question", ("limit_not_restored",)) if reading.asks_in_general
-                                else ("limit_not_restored", alternatives))
-    if intent == "how_much_can_i_borrow" and reading.amount is not None:
-        intent = "cannot_borrow"  # "能借5000吗": a named amount is a draw to check, not a maximum
-    if reading.asks_to_draw and intent in ("out_of_scope", "policy_question") and not reading.off_topic:
-        intent = "cannot_borrow"  # "我想借5000，可以吗": a draw of a named amount (labelling guide rule 6)
-    if reading.draws_everything and intent in EVERYTHING_OVER and not reading.off_topic:
-        intent = "cannot_borrow"  # "可用7万 想全借出来": a draw of the available amount (the dialogue names it)
-    if reading.asks_to_draw and intent in DRAW_OVER and (reading.asks_now or not reading.at_is_past):
-        intent = "cannot_borrow"  # "so I can borrow 5000 now or not": the draw is the question
+    return intent == "how_much_can_i_borrow" and reading.amount is None and (
+        reading.asks_in_general and any(word in text for word in PRODUCT_AMOUNT_RULE)
+        or any(word in text for word in MINIMUM_WORDS))
+
+
+def _asks_in_general(reading: Understanding, intent: str) -> bool:
+    # "提额失败一般是什么原因": a rule question (labelling guide rule 1); the situation reading is
+    # offered too, and the rule answer adds the account's own status where it bears on it.
+    return (reading.asks_in_general and intent in GENERAL_REREAD | {"how_much_can_i_borrow"} and reading.amount is None
+            and ("policy_question" in dict(reading.ranked) and intent in GENERAL_REREAD or reading.frames_as_general))
+
+
+def _quotes_what_the_app_shows(reading: Understanding, intent: str) -> bool:
+    # "为啥大半夜的借钱显示系统维护", "借钱提示银行卡异常": what the app shows the writer is their situation
+    return (intent in ("policy_question", "out_of_scope") and reading.quotes_app_message and not reading.asks_in_general
+            and not (reading.off_topic or reading.other_product))
+
+
+def _asks_how_to(reading: Understanding, intent: str) -> bool:
+    # "我还没开通啊 那要怎么开": how it opens
+    return reading.asks_how_to and intent in SITUATION_INTENTS and reading.amount is None
+
+
+def _asks_when_repayments_post(reading: Understanding, intent: str) -> bool:
+    # "转账还款一般多久到账": when a repayment posts is a rule or a limit question, not mechanics
+    return reading.asks_posting_time and intent in ("out_of_scope", "policy_question") and not reading.other_product
+
+
+def _names_an_amount_to_draw(reading: Understanding, intent: str) -> bool:
+    # "能借5000吗": a named amount is a draw to check, not a maximum
+    return intent == "how_much_can_i_borrow" and reading.amount is not None
+
+
+def _asks_to_draw(reading: Understanding, intent: str) -> bool:
+    # "我想借5000，可以吗": a draw of a named amount (labelling guide rule 6)
+    return reading.asks_to_draw and intent in ("out_of_scope", "policy_question") and not reading.off_topic
+
+
+def _draws_everything(reading: Understanding, intent: str) -> bool:
+    # "可用7万 想全借出来": a draw of the available amount (the dialogue names it)
+    return reading.draws_everything and intent in EVERYTHING_OVER and not reading.off_topic
+
+
+def _draws_now(reading: Understanding, intent: str) -> bool:
+    # "so I can borrow 5000 now or not": the draw is the question
+    return reading.asks_to_draw and intent in DRAW_OVER and (reading.asks_now or not reading.at_is_past)
+
+
+def _reports_a_repayment_not_shown(reading: Understanding, intent: str) -> bool:
+    # "转账还了8000，额度还是6000", "9:30还了3000，银行卡扣款成功了，短信也收到了，怎么额度还没回来":
+    # a repayment the limit does not show, whatever else the message mentions
+    named = reading.named_topic
     restore_named = named == "limit_not_restored" and intent == "out_of_scope" and not reading.asks_in_general
-    if (reading.reported_repayment is not None or restore_named) and intent in ("out_of_scope", "policy_question") \
-            and not reading.other_product and (named == "limit_not_restored" or named is None and not reading.off_topic):
-        # "转账还了8000，额度还是6000", "9:30还了3000，银行卡扣款成功了，短信也收到了，怎么额度还没回来":
-        # a repayment the limit does not show, whatever else the message mentions.
-        intent = "limit_not_restored"
-    if (reading.off_topic and named is None and intent in SITUATION_INTENTS | {"policy_question"}
-            and reading.confidence < OFF_TOPIC_OVER
-            and not (reading.asks_to_draw or reading.reported_repayment)):
-        # "Also, what's the interest rate on the loan I have now?": an unsure situation reading of a
-        # message about fees or repayment mechanics is out of scope, the situation offered beside it.
-        intent, alternatives = "out_of_scope", (intent,)
-    if reading.asks_for_plan and intent in PLAN_QUESTION_READINGS:
-        intent = "cannot_borrow"  # "最快什么时候能借5000": the borrow check, answered plan first
-    return intent, alternatives
+    return ((reading.reported_repayment is not None or restore_named) and intent in ("out_of_scope", "policy_question")
+            and not reading.other_product and (named == "limit_not_restored" or named is None and not reading.off_topic))
+
+
+def _unsure_about_fees_or_mechanics(reading: Understanding, intent: str) -> bool:
+    # "Also, what's the interest rate on the loan I have now?": an unsure situation reading of a
+    # message about fees or repayment mechanics is out of scope, the situation offered beside it
+    return (reading.off_topic and reading.named_topic is None and intent in SITUATION_INTENTS | {"policy_question"}
+            and reading.confidence < OFF_TOPIC_OVER and not (reading.asks_to_draw or reading.reported_repayment))
+
+
+def _asks_for_a_plan(reading: Understanding, intent: str) -> bool:
+    # "最快什么时候能借5000": the borrow check, answered plan first
+    return reading.asks_for_plan and intent in PLAN_QUESTION_READINGS
+
+
+def _named_topic(reading: Understanding) -> str:
+    assert reading.named_topic is not None  # _names_a_distinct_topic holds
+    return reading.named_topic
+
+
+def _first_situation_ranked(reading: Understanding) -> str:
+    return next((i for i, _ in reading.ranked if i in SITUATION_INTENTS), "cannot_borrow")
+
+
+@dataclass(frozen=True)
+class Reread:
+    """When `applies`, the reading becomes `to` (an intent, or one read off the message), and
+    `offers` (REPLACED, an intent, or None to keep what is offered) is offered beside it."""
+
+    name: str
+    applies: Callable[[Understanding, str], bool]
+    to: str | Callable[[Understanding], str]
+    offers: str | None = None
+
+
+REREADS = (
+    Reread("names_a_distinct_topic", _names_a_distinct_topic, _named_topic),
+    Reread("limit_went_down", _says_the_limit_went_down, "limit_reduced_or_closed"),
+    Reread("cannot_use_the_line", _cannot_use_the_line, "cannot_borrow"),
+    Reread("product_amount_rule", _asks_a_product_amount_rule, "policy_question", offers=REPLACED),
+    Reread("asked_in_general", _asks_in_general, "policy_question", offers=REPLACED),
+    Reread("quotes_the_app", _quotes_what_the_app_shows, _first_situation_ranked),
+    Reread("asks_how_to", _asks_how_to, "policy_question", offers=REPLACED),
+    # Asked in general, the writer's own repayment is offered beside the rule ("我昨天那笔呢" next).
+    Reread("posting_time_rule", lambda r, i: _asks_when_repayments_post(r, i) and r.asks_in_general,
+           "policy_question", offers="limit_not_restored"),
+    Reread("posting_time_own", lambda r, i: _asks_when_repayments_post(r, i) and not r.asks_in_general,
+           "limit_not_restored"),
+    Reread("amount_to_draw", _names_an_amount_to_draw, "cannot_borrow"),
+    Reread("asks_to_draw", _asks_to_draw, "cannot_borrow"),
+    Reread("draws_everything", _draws_everything, "cannot_borrow"),
+    Reread("draws_now", _draws_now, "cannot_borrow"),
+    Reread("repayment_not_shown", _reports_a_repayment_not_shown, "limit_not_restored"),
+    Reread("fees_or_mechanics", _unsure_about_fees_or_mechanics, "out_of_scope", offers=REPLACED),
+    Reread("asks_for_a_plan", _asks_for_a_plan, "cannot_borrow"),
+)
+
+
+def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The reading after REREADS, the readings to offer beside it, and the rules that fired."""
+    alternatives: tuple[str, ...] = ()
+    fired: list[str] = []
+    for rule in REREADS:
+        if not rule.applies(reading, intent):
+            continue
+        replaced = intent
+        intent = rule.to if isinstance(rule.to, str) else rule.to(reading)
+        if rule.offers is not None:
+            alternatives = (replaced if rule.offers == REPLACED else rule.offers,)
+        fired.append(rule.name)
+    return intent, alternatives, tuple(fired)
 
 
 def _topic_named(reading: Understanding) -> str | None:

@@ -281,6 +281,7 @@ def test_a_draw_of_everything_available_is_checked_as_that_amount_and_kept_by_th
     c = chat("demo-income-unverified")
     first = c.say("可用7万 想全借出来")
     assert first.intent == "cannot_borrow" and first.slots["amount"] == "70000"
+    assert first.slots["rereads"] == ["draws_everything"]  # the audit trace names the rule that read it
     assert first.reason_codes == ["INCOME_VERIFICATION_REQUIRED"] and "50,000" in first.answer
     again = c.say("为什么")
     assert again.reason_codes == ["INCOME_VERIFICATION_REQUIRED"] and again.slots["amount"] == "70000"

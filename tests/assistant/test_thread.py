@@ -1,11 +1,12 @@
 """The thread's state machine: one test per transition of assistant/thread.py, on hand-made readings
 (the model is tested on data elsewhere; here only what the conversation makes of a reading)."""
 
+from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
 from assistant.nlu.model import Understanding
-from assistant.thread import Decision, Thread, after, next_turn
+from assistant.thread import REREADS, Decision, Thread, after, next_turn
 
 BORROW_THREAD = Thread(intent="cannot_borrow", amount="5000", lang="zh")
 
@@ -158,7 +159,8 @@ def test_a_general_question_the_model_reads_as_a_situation_is_a_rule_question_wi
     general = reading("limit_increase", 0.9, asks_in_general=True,
                       ranked=(("limit_increase", 0.9), ("policy_question", 0.08)))
     decision = next_turn(general, Thread(), "提额失败一般是什么原因")
-    assert decision == Decision("policy_question", None, "new_topic", ("limit_increase",), about="limit_increase")
+    assert decision == Decision("policy_question", None, "new_topic", ("limit_increase",), about="limit_increase",
+                                rereads=("asked_in_general",))
     own = reading("limit_increase", 0.9, ranked=(("limit_increase", 0.9), ("policy_question", 0.08)))
     assert next_turn(own, Thread(), "我提额失败是什么原因").intent == "limit_increase"
 
@@ -218,9 +220,19 @@ def test_questioning_the_maximum_just_given_stays_a_maximum_question() -> None:
 def test_a_line_that_cannot_be_used_is_the_borrow_question_whatever_the_cause() -> None:
     frozen = reading("limit_reduced_or_closed", 0.6, cannot_use=True, named_topic="limit_reduced_or_closed",
                      speaks_of_self=True)
-    assert next_turn(frozen, Thread(), "我借呗用不了了，冻结了").intent == "cannot_borrow"
+    decision = next_turn(frozen, Thread(), "我借呗用不了了，冻结了")
+    assert (decision.intent, decision.rereads) == ("cannot_borrow", ("cannot_use_the_line",))
     cut = reading("limit_reduced_or_closed", 0.6, named_topic="limit_reduced_or_closed")
-    assert next_turn(cut, Thread(), "额度怎么降了").intent == "limit_reduced_or_closed"
+    decision = next_turn(cut, Thread(), "额度怎么降了")
+    assert (decision.intent, decision.rereads) == ("limit_reduced_or_closed", ())
+
+
+def test_rereads_apply_in_order_each_to_the_reading_the_one_before_left() -> None:
+    # A named amount turns "how much" into a draw; the plan question then keeps it the borrow check.
+    asked = reading("how_much_can_i_borrow", 0.9, amount=Decimal(5000), asks_for_plan=True)
+    decision = next_turn(asked, Thread(), "最快什么时候能借5000")
+    assert decision.intent == "cannot_borrow" and decision.rereads == ("amount_to_draw",)
+    assert len({rule.name for rule in REREADS}) == len(REREADS)
 
 
 def test_a_product_rule_about_the_maximum_is_a_rule_question_with_the_own_maximum_offered() -> None:
@@ -370,9 +382,9 @@ def test_a_named_restore_read_as_off_topic_is_the_limit_question() -> None:
 
 
 def test_a_time_asked_about_a_rule_is_not_a_what_if() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    rule = reading("policy_question", 0.87, asks_in_general=True, at=datetime(2026, 11, 20, 12, tzinfo=timezone.utc))
+    rule = reading("policy_question", 0.87, asks_in_general=True, at=datetime(2026, 11, 20, 12, tzinfo=UTC))
     assert next_turn(rule, Thread(), "借呗每天晚上几点到几点是系统维护时间呀？").intent == "policy_question"
 
 
