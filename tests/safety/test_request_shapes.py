@@ -30,7 +30,6 @@ INNOCENT = [
     "I paid 800 this morning to clear the overdue amount, when can I borrow again?",
     "上个月的账单什么时候出",
     "can you tell me my bill for this month?",
-    "what's the max I can take out today?",
     "我的收入证明写的是税前还是税后比较好",
     "how do I switch the status notifications off",
     "what does an admin at your company do with appeals?",
