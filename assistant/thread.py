@@ -195,8 +195,19 @@ def _says_the_limit_went_down(reading: Understanding, intent: str) -> bool:
 
 
 def _cannot_use_the_line(reading: Understanding, intent: str) -> bool:
-    # "我借呗用不了了，冻结了": the line cannot be used, whatever the cause
-    return reading.cannot_use and intent in CANNOT_USE_OVER and reading.amount is None
+    # "我借呗用不了了，冻结了", "why is my limit not usable", "我今年61了 借呗是不是不让借了": the line
+    # cannot be used, whatever the cause; unless the message also names the maximum, or something else
+    return reading.cannot_use and reading.amount is None and (
+        intent in CANNOT_USE_OVER
+        or intent == "how_much_can_i_borrow" and reading.named_topic != "how_much_can_i_borrow"
+        or intent == "out_of_scope" and not (reading.other_product or reading.off_topic))
+
+
+def _names_own_situation(reading: Understanding, intent: str) -> bool:
+    # "我逾期一个多月了…现在借呗被冻结了…还完能解冻吗": the writer's own state, named, and close behind
+    # the rule reading: their situation is the question (the answer states the rule behind it)
+    return (intent == "policy_question" and reading.speaks_of_self and not reading.asks_in_general
+            and reading.named_topic in SITUATION_INTENTS and reading.named_topic in dict(reading.ranked[:2]))
 
 
 def _asks_a_product_amount_rule(reading: Understanding, intent: str) -> bool:
@@ -272,7 +283,7 @@ def _asks_for_a_plan(reading: Understanding, intent: str) -> bool:
 
 
 def _named_topic(reading: Understanding) -> str:
-    assert reading.named_topic is not None  # _names_a_distinct_topic holds
+    assert reading.named_topic is not None  # the rule that fired checked it
     return reading.named_topic
 
 
@@ -294,6 +305,7 @@ class Reread:
 REREADS = (
     Reread("names_a_distinct_topic", _names_a_distinct_topic, _named_topic),
     Reread("limit_went_down", _says_the_limit_went_down, "limit_reduced_or_closed"),
+    Reread("own_situation_named", _names_own_situation, _named_topic),
     Reread("cannot_use_the_line", _cannot_use_the_line, "cannot_borrow"),
     Reread("product_amount_rule", _asks_a_product_amount_rule, "policy_question", offers=REPLACED),
     Reread("asked_in_general", _asks_in_general, "policy_question", offers=REPLACED),
@@ -385,8 +397,8 @@ def _own_case_after_a_rule(reading: Understanding, thread: Thread) -> str | None
     offered beside the rule answer, else the model's own situation reading."""
     if thread.intent != "policy_question" or not (reading.speaks_of_self and reading.may_lean_back):
         return None
-    if reading.asks_to_draw:
-        return None  # "那我借8万": a draw, checked as one
+    if reading.asks_to_draw or reading.asks_for_plan and reading.names_borrowing:
+        return None  # "那我借8万", "还多少我才能借出来": a draw or the plan to one, checked as one
     if reading.named_topic in SITUATION_INTENTS:
         return reading.named_topic  # "我的那笔呢 到底什么时候恢复": the situation it names
     offered = next((intent for _, intent in thread.offered if intent in SITUATION_INTENTS), thread.about)
@@ -414,8 +426,11 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
         return named
     if reading.other_product or reading.off_topic and named is None:
         return "out_of_scope"  # "那花呗呢", "Also, what's the interest rate on the loan I have now?"
-    if (reading.asks_to_draw or reading.asks_for_plan and reading.names_borrowing) and thread_intent not in BORROW_INTENTS:
-        return "cannot_borrow"  # "那我先借2万", "还了以后啥时候能借" after another topic: the borrow check
+    if (reading.asks_to_draw and thread_intent not in BORROW_INTENTS
+            or reading.asks_for_plan and reading.names_borrowing and thread_intent != "cannot_borrow"):
+        # "那我先借2万", "还了以后啥时候能借" after another topic, "换完卡以后最快什么时候能借" after
+        # "how much": the borrow check, answered plan first
+        return "cannot_borrow"
     return None
 
 

@@ -391,3 +391,37 @@ def test_a_time_asked_about_a_rule_is_not_a_what_if() -> None:
 def test_a_limit_the_words_say_went_down_is_never_an_increase_question() -> None:
     down = reading("limit_increase", 0.6, named_topic="limit_reduced_or_closed", amount=Decimal(15000))
     assert next_turn(down, Thread(), "我额度怎么从3万变成1.5万了").intent == "limit_reduced_or_closed"
+
+
+def test_a_line_that_cannot_be_used_is_the_borrow_question_over_a_maximum_or_an_unsure_off_topic_reading() -> None:
+    unusable = reading("how_much_can_i_borrow", 0.39, cannot_use=True, named_topic="cannot_borrow")
+    assert next_turn(unusable, Thread(), "why is my limit not usable").intent == "cannot_borrow"
+    too_old = reading("out_of_scope", 0.47, cannot_use=True, speaks_of_self=True)
+    assert next_turn(too_old, Thread(), "我今年61了 借呗是不是不让借了").intent == "cannot_borrow"
+    huabei = reading("out_of_scope", 0.9, cannot_use=True, other_product=True)
+    assert next_turn(huabei, Thread(), "花呗用不了了").intent == "out_of_scope"
+    maximum = reading("how_much_can_i_borrow", 0.7, cannot_use=True, named_topic="how_much_can_i_borrow")
+    assert next_turn(maximum, Thread(), "额度用不了，那我最多能借多少").intent == "how_much_can_i_borrow"
+
+
+def test_a_rule_reading_of_the_writers_own_named_state_is_their_situation() -> None:
+    ranked = (("policy_question", 0.35), ("limit_reduced_or_closed", 0.32), ("out_of_scope", 0.27))
+    frozen = reading("policy_question", 0.35, ranked=ranked, speaks_of_self=True, named_topic="limit_reduced_or_closed")
+    decision = next_turn(frozen, Thread(), "现在借呗被冻结了。这周五发工资就能还上，还完能解冻吗？")
+    assert (decision.intent, decision.rereads) == ("limit_reduced_or_closed", ("own_situation_named",))
+    general = frozen.model_copy(update={"asks_in_general": True})
+    assert next_turn(general, Thread(), "借呗被冻结了一般还完多久能解冻").intent == "policy_question"
+    far = reading("policy_question", 0.6, ranked=(("policy_question", 0.6), ("out_of_scope", 0.3),
+                                                  ("limit_reduced_or_closed", 0.1)),
+                  speaks_of_self=True, named_topic="limit_reduced_or_closed")
+    assert next_turn(far, Thread(), "我被冻结了，冻结是什么意思").intent == "policy_question"
+
+
+def test_the_plan_to_a_draw_after_a_rule_or_a_maximum_is_the_borrow_check() -> None:
+    after_rule = reading("how_much_can_i_borrow", 0.93, what_if=True, may_lean_back=True, speaks_of_self=True,
+                         names_borrowing=True, asks_for_plan=True)
+    decision = next_turn(after_rule, Thread(intent="policy_question"), "那我要是先还一部分，还多少我才能借出来？")
+    assert decision.intent == "cannot_borrow"
+    after_max = reading("cannot_borrow", 0.6, may_lean_back=True, names_borrowing=True, asks_for_plan=True)
+    decision = next_turn(after_max, Thread(intent="how_much_can_i_borrow"), "换完卡以后最快什么时候能借")
+    assert (decision.intent, decision.transition) == ("cannot_borrow", "new_topic")

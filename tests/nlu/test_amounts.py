@@ -154,3 +154,8 @@ def test_a_limit_or_minimum_quoted_back_is_not_a_draw(text: str) -> None:
 ])
 def test_targets_and_caps_quoted_from_the_page_are_not_the_draw(text: str, draw: str | None) -> None:
     assert understand(text, now=NOW).amount == (Decimal(draw) if draw else None)
+
+
+def test_whether_an_action_would_be_enough_is_a_what_if_and_how_much_to_repay_is_the_plan() -> None:
+    assert understand("那我把别的平台的贷款还掉几家，是不是就能借了", now=NOW).what_if
+    assert understand("那我要是先还一部分，还多少我才能借出来？", now=NOW).asks_for_plan
