@@ -17,6 +17,9 @@ from rapidfuzz.distance import Levenshtein
 
 DATA_DIR = Path(__file__).parent / "data"
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
+_LATIN = re.compile(r"[A-Za-z]")
+# A pinyin message may keep a stray letter or two the table has no word for ("怎么没le", "提e").
+PINYIN_LEFTOVER_LETTERS = 2
 
 
 def _pinyin(text: str) -> str:
@@ -127,11 +130,28 @@ def fix_english_typos(text: str, lexicon: Lexicon) -> str:
     return _ENGLISH_WORD.sub(repair, text)
 
 
+def restore_pinyin_message(text: str) -> str:
+    """A message typed in pinyin ("wo yao shensu", "jiebei bei guanbi le zenme ban") written back in
+    the characters the corpus uses for those sounds — only when at most PINYIN_LEFTOVER_LETTERS
+    latin letters stay unread: an English sentence keeps its words ("medicine" is not 么低cine;
+    no message of the English training set changes)."""
+    if not _LATIN.search(text):
+        return text
+    # The sounds → words table learned from the corpus, shipped with the safety model (the guard
+    # reads pinyin the same way: assistant/safety/normalize.py).
+    from assistant.safety.model import default_model
+    from assistant.safety.normalize import restore_pinyin
+
+    restored = restore_pinyin(text, default_model().lexicon)
+    return restored if len(_LATIN.findall(restored)) <= PINYIN_LEFTOVER_LETTERS else text
+
+
 def normalize(text: str) -> str:
     """The full normalisation pipeline; the result is what the classifier and slot parsers read."""
     lexicon = load_lexicon()
     out = to_half_width(to_simplified(text)).strip()
     for pattern, replacement in lexicon.variants:
         out = pattern.sub(replacement, out)
+    out = restore_pinyin_message(out)
     out = fix_homophones(out, lexicon)
     return fix_english_typos(out, lexicon)

@@ -38,3 +38,28 @@ def test_understanding_carries_the_normalised_text() -> None:
     u = understand("借貝額渡沒恢復", now=NOW)
     assert u.normalized_text == "借呗额度没恢复"
     assert u.intent == "limit_not_restored"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("wo yao shensu", "我要申诉"),
+    ("jiebei bei guanbi le zenme ban", "借呗被关闭了怎么办"),
+    ("wei shenme jie bu chu lai", "为什么借不出来"),
+])
+def test_a_message_typed_in_pinyin_is_read_in_characters(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I am a foreigner living in Shanghai, why can't I borrow?",
+    "I need money for medicine and you refuse me.",
+    "I woke up to find my 借呗 closed.",
+    "you there?",
+    "ban",
+])
+def test_an_english_message_keeps_its_words_even_where_they_sound_like_pinyin(text: str) -> None:
+    assert normalize(text) == text
+
+
+def test_a_pinyin_message_is_understood() -> None:
+    assert understand("wo yao shensu", now=NOW).intent == "appeal_or_human"
+    assert understand("jiebei bei guanbi le zenme ban", now=NOW).intent == "limit_reduced_or_closed"
