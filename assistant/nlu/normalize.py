@@ -18,6 +18,7 @@ from rapidfuzz.distance import Levenshtein
 DATA_DIR = Path(__file__).parent / "data"
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
 _LATIN = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 # A pinyin message may keep a stray letter or two the table has no word for ("怎么没le", "提e").
 PINYIN_LEFTOVER_LETTERS = 2
 
@@ -134,7 +135,8 @@ def restore_pinyin_message(text: str) -> str:
     """A message typed in pinyin ("wo yao shensu", "jiebei bei guanbi le zenme ban") written back in
     the characters the corpus uses for those sounds — only when at most PINYIN_LEFTOVER_LETTERS
     latin letters stay unread: an English sentence keeps its words ("medicine" is not 么低cine;
-    no message of the English training set changes)."""
+    no message of the English training set changes). `text` is the message after the variants
+    (jiebei → 借呗); `normalize` calls this only for a message written without any character."""
     if not _LATIN.search(text):
         return text
     # The sounds → words table learned from the corpus, shipped with the safety model (the guard
@@ -150,8 +152,11 @@ def normalize(text: str) -> str:
     """The full normalisation pipeline; the result is what the classifier and slot parsers read."""
     lexicon = load_lexicon()
     out = to_half_width(to_simplified(text)).strip()
+    # Typed without an IME: characters mixed with a latin syllable ("额度ma") are left as written.
+    typed_in_pinyin = not _CJK.search(out)
     for pattern, replacement in lexicon.variants:
         out = pattern.sub(replacement, out)
-    out = restore_pinyin_message(out)
+    if typed_in_pinyin:
+        out = restore_pinyin_message(out)
     out = fix_homophones(out, lexicon)
     return fix_english_typos(out, lexicon)
