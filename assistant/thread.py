@@ -150,8 +150,11 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         intent = next((i for i, _ in reading.ranked[1:] if i in SITUATION_INTENTS), COMPLAINT_DEFAULT)
     # An assumed repayment or a later time (not a bare "if": "Can I borrow if I am overdue?" is a rule).
     assumed = reading.repay_amount is not None or reading.repay_all_overdue or reading.at is not None
+    # "借呗每天晚上几点到几点维护" asks a rule, not about 20:00; "明天杭州天气怎么样" names no borrowing.
+    names_the_line = intent != "out_of_scope" or reading.names_borrowing or reading.repay_amount is not None \
+        or reading.repay_all_overdue
     if (assumed and thread.intent is None and intent in OPENER_REREAD and reading.named_topic != "limit_not_restored"
-            and not reading.asks_in_general):  # "借呗每天晚上几点到几点维护" asks a rule, not about 20:00
+            and not reading.asks_in_general and names_the_line):
         return Decision("cannot_borrow", reading.amount, "open_what_if")
     if reading.other_product and intent in SITUATION_INTENTS:
         # "花呗额度怎么提升": the question is about the product it names; our line's reading is

@@ -55,6 +55,7 @@ class _Words:
     past_markers: tuple[str, ...]
     past_aspect: tuple[str, ...]
     past_days: dict[str, int]
+    salutations: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +71,7 @@ def _words() -> _Words:
         past_markers=tuple(raw["past_markers"]),
         past_aspect=tuple(raw.get("past_aspect", ())),
         past_days={str(k): int(v) for k, v in raw.get("past_days", {}).items()},
+        salutations=tuple(str(s) for s in raw.get("salutations", ())),
     )
 
 
@@ -117,6 +119,8 @@ def find_time(text: str, now: datetime) -> datetime | None:
     words = _words()
     local_now = now.astimezone(SHANGHAI)
     lowered = text.lower()
+    for salutation in words.salutations:
+        lowered = lowered.replace(salutation, " ")
     duration = _IN_DURATION.search(lowered)
     if duration:
         return local_now + _duration(duration)

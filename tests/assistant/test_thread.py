@@ -1,7 +1,7 @@
 """The thread's state machine: one test per transition of assistant/thread.py, on hand-made readings
 (the model is tested on data elsewhere; here only what the conversation makes of a reading)."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -425,3 +425,10 @@ def test_the_plan_to_a_draw_after_a_rule_or_a_maximum_is_the_borrow_check() -> N
     after_max = reading("cannot_borrow", 0.6, may_lean_back=True, names_borrowing=True, asks_for_plan=True)
     decision = next_turn(after_max, Thread(intent="how_much_can_i_borrow"), "换完卡以后最快什么时候能借")
     assert (decision.intent, decision.transition) == ("cannot_borrow", "new_topic")
+
+
+def test_a_time_in_an_opening_message_that_names_no_borrowing_is_not_a_what_if() -> None:
+    weather = reading("out_of_scope", 0.73, at=datetime(2026, 11, 21, 10, tzinfo=UTC))
+    assert next_turn(weather, Thread(), "明天杭州天气怎么样").intent == "out_of_scope"
+    draw = reading("out_of_scope", 0.5, at=datetime(2026, 11, 21, 10, tzinfo=UTC), names_borrowing=True)
+    assert next_turn(draw, Thread(), "明天能借吗").intent == "cannot_borrow"

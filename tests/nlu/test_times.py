@@ -45,7 +45,8 @@ def test_times_asked_about(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["为什么借不了", "今天能借吗", "我昨天下午3点还的款", "借一点可以吗", "I paid 2 days ago"],
+    ["为什么借不了", "今天能借吗", "我昨天下午3点还的款", "借一点可以吗", "I paid 2 days ago",
+     "Good morning! Quick question, if I repay early does it affect my limit?", "晚上好，额度怎么没恢复"],
 )
 def test_no_future_time(text: str) -> None:
     assert _at(text) is None
