@@ -9,7 +9,9 @@ Reports, for the shipped intent model (assistant/nlu/data/intent_model.npz):
 - paraphrase consistency: AFQMC label-1 pairs, neither side trained on, both sides read as in
   scope, that get the same intent;
 - `understand()` latency per message on one core: p50/p95 with fresh messages (the sentence
-  embedding computed) and repeated ones (embedding cached), beside a baseline: normalisation only.
+  embedding computed) and repeated ones (embedding cached), beside a baseline: normalisation only;
+- the intent model's own part for a fresh message: `scores()` with the vector computed on demand
+  (only when its chars-only head is unsure), beside the same model made to embed every message.
 """
 
 from __future__ import annotations
@@ -68,10 +70,12 @@ def latency(measured: str) -> dict[str, Any]:
     from assistant.nlu import understand
     from assistant.nlu.normalize import normalize
     from assistant.nlu.training.data import labelled_items
+    from assistant.nlu.training.splits import Split
 
     # Texts of a split the accuracy pass above did not read: it left its own split's embeddings in
     # the encoder's cache, and a "fresh" message must be embedded.
-    texts = [i.original for i in labelled_items("train" if measured == "dev" else "dev")][:400]
+    measured_elsewhere: Split = "train" if measured == "dev" else "dev"
+    texts = [i.original for i in labelled_items(measured_elsewhere)][:400]
     now = datetime.fromisoformat("2026-11-20T10:00:00+08:00")
     understand("warm up", now=now)
     figures: dict[str, Any] = {}
@@ -84,7 +88,44 @@ def latency(measured: str) -> dict[str, Any]:
             fn(text)
             samples.append((time.perf_counter() - started) * 1000)
         figures[name] = {"p50_ms": round(statistics.median(samples), 2), "p95_ms": round(_p(samples, 0.95), 2)}
+    figures.update(intent_model_latency([i.text for i in labelled_items(measured_elsewhere)][400:800]))
     return figures
+
+
+def intent_model_latency(normalized: list[str]) -> dict[str, Any]:
+    """The intent model's part of a fresh message, the fast path on and off, on alternate texts
+    (none embedded yet) so that both see the same load."""
+    import numpy as np
+
+    from assistant.nlu import intent_model
+    from assistant.nlu.encoder import encode
+
+    embedded: list[str] = []
+
+    def vector_of(text: str) -> intent_model.VectorSource:
+        def vector() -> np.ndarray:
+            embedded.append(text)
+            return encode([text])[0]
+        return vector
+
+    model = intent_model.default_model()
+    runs: dict[str, list[float]] = {"intent model, fresh message (vector when unsure)": [],
+                                    "intent model, fresh message (vector always)": []}
+    skipped = 0
+    for k, text in enumerate(normalized):
+        always = k % 2 == 1
+        threshold = intent_model.FAST_PATH_CONFIDENCE
+        intent_model.FAST_PATH_CONFIDENCE = 2.0 if always else threshold
+        asked = len(embedded)
+        started = time.perf_counter()
+        model.scores(text, vector_of(text))
+        runs[list(runs)[always]].append((time.perf_counter() - started) * 1000)
+        intent_model.FAST_PATH_CONFIDENCE = threshold
+        skipped += not always and len(embedded) == asked
+    return {**{name: {"p50_ms": round(statistics.median(s), 2), "p95_ms": round(_p(s, 0.95), 2)}
+               for name, s in runs.items()},
+            "intent model, share of fresh messages read without the vector":
+                round(skipped / len(runs["intent model, fresh message (vector when unsure)"]), 3)}
 
 
 def main() -> None:

@@ -5,12 +5,16 @@ Trained on labelled real questions (datasets/intents, see docs/LABELLING.md) by
 Loading needs numpy only (no scikit-learn import: the CLI starts fast). Probabilities are a
 multinomial logistic regression's, so "0.55 vs 0.40" means two close readings — the dialogue
 then answers the best one and offers the other as a clarifying choice.
+
+The sentence vector costs 16-30 ms a message on one core, the n-grams well under 1 ms: the model
+asks for the vector only when its chars-only head is unsure (a cascade, `FAST_PATH_CONFIDENCE`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +28,15 @@ _DIGITS = re.compile(r"\d+(?:[.,]\d+)*|\*{3,}")
 _SPACES = re.compile(r"\s+")
 # Every spelling of the deployment's product reads the same to the model.
 _PRODUCT = re.compile(r"蚂蚁借呗|借呗|jiebei|jie bei", re.IGNORECASE)
+# The chars-only head answers alone, without the sentence vector, at or above this probability.
+# Chosen on dev (2,679 messages): at 0.99 it answers 31.7 % of them, all with the full model's
+# intent, accuracy unchanged (0.9003), and none that the full model finds unsure (best < 0.6,
+# where the dialogue clarifies): the surest of those reads 0.982 on the head. At 0.98 one such
+# message would skip the vector (and be answered without a clarifying choice); at 0.9, four.
+FAST_PATH_CONFIDENCE = 0.99
+
+# The message's sentence vector, computed only when called (assistant.nlu.encoder.encode).
+VectorSource = Callable[[], np.ndarray]
 
 
 def model_text(normalized: str) -> str:
@@ -58,7 +71,7 @@ class IntentScores:
 
 
 class IntentModel:
-    """Scores a normalised message; `vector` is its sentence embedding (assistant.nlu.encoder)."""
+    """Scores a normalised message; `vector` gives its sentence embedding (assistant.nlu.encoder)."""
 
     def __init__(self, path: Path = ARTEFACT) -> None:
         with np.load(path, allow_pickle=False) as data:
@@ -69,6 +82,10 @@ class IntentModel:
             self._coef_vector = data["coef_vector"].astype(np.float32)  # classes × dim
             self._intercept = data["intercept"].astype(np.float32)
             self.vector_weight = float(data["vector_weight"].reshape(-1)[0])
+            # An artefact without the chars-only head always reads the vector.
+            self._head: tuple[np.ndarray, np.ndarray] | None = None
+            if "head_coef_chars" in data.files:
+                self._head = (data["head_coef_chars"].astype(np.float32), data["head_intercept"].astype(np.float32))
         self.fingerprint = hashlib.sha256(path.read_bytes()).hexdigest()
 
     def char_features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -94,15 +111,26 @@ class IntentModel:
         indices, values = self.char_features(text)
         return self._coef_chars[:, indices] @ values + self._intercept
 
-    def scores(self, text: str, vector: np.ndarray | None) -> IntentScores:
-        """Probabilities for one normalised message and its sentence vector."""
-        logits = self.char_logits(text)
-        if vector is not None and self.reads_vectors:
-            logits = logits + self.vector_weight * (self._coef_vector @ vector)
-        exp = np.exp(logits - logits.max())
-        probs = exp / exp.sum()
-        order = np.argsort(-probs, kind="stable")
-        return IntentScores(tuple((self.classes[i], float(probs[i])) for i in order))
+    def scores(self, text: str, vector: VectorSource | None) -> IntentScores:
+        """Probabilities for one normalised message; `vector` is called only when the chars-only
+        head is not sure (None: the joint model's n-gram half alone)."""
+        indices, values = self.char_features(text)
+        logits = self._coef_chars[:, indices] @ values + self._intercept
+        if vector is None or not self.reads_vectors:
+            return _ranked(self.classes, logits)
+        if self._head is not None:
+            coef, intercept = self._head
+            head = _ranked(self.classes, coef[:, indices] @ values + intercept)
+            if head.best[1] >= FAST_PATH_CONFIDENCE:
+                return head
+        return _ranked(self.classes, logits + self.vector_weight * (self._coef_vector @ vector()))
+
+
+def _ranked(classes: list[str], logits: np.ndarray) -> IntentScores:
+    exp = np.exp(logits - logits.max())
+    probs = exp / exp.sum()
+    order = np.argsort(-probs, kind="stable")
+    return IntentScores(tuple((classes[i], float(probs[i])) for i in order))
 
 
 @lru_cache(maxsize=1)

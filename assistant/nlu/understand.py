@@ -126,7 +126,7 @@ def _ranked(normalized: str, unsafe: str | None) -> list[tuple[str, float]]:
     if cues.is_greeting(normalized):
         return [("greeting", RULE_CONFIDENCE)]
     model = default_model()
-    scores = model.scores(normalized, encode([normalized])[0] if model.reads_vectors else None)
+    scores = model.scores(normalized, lambda: encode([normalized])[0])
     # Refusing a real question is costly: the model alone never refuses (the guard does).
     ranked = [(i, p) for i, p in scores.ranked if i != "unsafe_request"]
     best, confidence = ranked[0]
