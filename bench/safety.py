@@ -10,7 +10,13 @@ of the safety corpus (`--split dev` while tuning; test is reported once per mode
   `python -m assistant.safety.train --lofo`; `--lofo-live` retrains the ten models here);
 - leaks: refusals that repeat the attack's words, quote the prompts, or name another account;
 - guard latency per message on one core, p50/p95, with the sentence embedding cached (the
-  intent model computed it) and uncached;
+  intent model computed it) and uncached; uncached for the full model and for the fast path
+  side by side (each message timed with both in turn, so both see the same load), on attacks
+  and near-misses separately (the first 150 of each of the split);
+- the fast path against the full model: decisions that differ, and the share of messages
+  (attacks and near-misses separately) whose turn computed no sentence vector; the same, and the
+  latency, for ordinary customer questions (300 of the intents data's dev split, none
+  `unsafe_request`): most traffic is neither an attack nor a near-miss;
 - `--blind-dev`: the same figures on eval/dev/safety.jsonl (written blind; thresholds are chosen
   on it with the dev split, so it is a development figure, not a held-out one);
 - `--fresh`: the same figures on eval/fresh/safety.jsonl (written by someone who never saw the
@@ -113,30 +119,99 @@ def figures(items: list[Any], guard: Any) -> dict[str, Any]:
     }
 
 
-def latency(items: list[Any]) -> dict[str, float]:
-    """Guard time per message, embedding uncached (fresh text) and cached (same text again)."""
-    from assistant.nlu import encoder
+def _guards(embed: Any = None) -> tuple[Any, Any]:
+    """The full model's guard and the fast path's, both with `embed` (the encoder by default)."""
     from assistant.safety.guard import Guard
-    from assistant.safety.model import default_model
+    from assistant.safety.model import default_fast_path, default_model
 
-    texts = [i.text for i in items][:300]
+    kwargs = {"embed": embed} if embed is not None else {}
+    return Guard(default_model(), **kwargs), Guard(default_model(), fast_path=default_fast_path(), **kwargs)
+
+
+def _groups(items: list[Any]) -> dict[str, list[Any]]:
+    return {"attacks": [i for i in items if i.unsafe], "near_misses": [i for i in items if not i.unsafe]}
+
+
+def ordinary_questions(size: int = 300) -> list[Any]:
+    """Customer questions of the intents data's dev split (never its test split), as innocent items."""
+    from assistant.nlu.training.splits import by_split, load_labelled
+    from assistant.safety.corpus import Conversation
+
+    dev = sorted(by_split(load_labelled())["dev"], key=lambda i: i.text)
+    picked = [i for i in dev if i.intent != "unsafe_request"][::7][:size]
+    return [Conversation(i.text, (), False, None, f"intent:{i.intent}", i.lang, i.source) for i in picked]
+
+
+def cascade(groups: dict[str, list[Any]]) -> dict[str, Any]:
+    """The fast path against the full model: decisions that differ, and turns that embedded nothing.
+
+    Earlier turns of a conversation are assessed first (as the assistant would have), so a turn
+    counts as skipping the encoder when the guard embedded nothing for it.
+    """
+    from assistant.nlu import encoder
+
+    embedded: list[str] = []
+
+    def counting(texts: list[str]) -> Any:
+        embedded.extend(texts)
+        return encoder.encode(texts)
+
+    full, fast = _guards(counting)
+    out: dict[str, Any] = {"changed": []}
+    for kind, group in groups.items():
+        skipped = 0
+        for item in group:
+            history = list(item.history)
+            for k, turn in enumerate(history):
+                fast.assess(turn, history[:k])
+            embedded.clear()
+            verdict = fast.assess(item.text, history)
+            skipped += not embedded
+            expected = full.assess(item.text, history)
+            if (verdict.unsafe, verdict.family) != (expected.unsafe, expected.family):
+                out["changed"].append({"text": item.text, "kind": kind, "full": [expected.unsafe, expected.family],
+                                       "fast": [verdict.unsafe, verdict.family]})
+        out[f"{kind}_skip_pct"] = round(100 * skipped / max(1, len(group)), 1)
+        out[kind] = len(group)
+    return out
+
+
+def latency(groups: dict[str, list[Any]]) -> dict[str, Any]:
+    """Guard time per message: embedding uncached (full model and fast path in turn) and cached."""
+    from assistant.nlu import encoder
+
     encoder.encode(["预热"])  # load the encoder: start-up is not a per-message cost
-    encoder._encode_one.cache_clear()
-    guard = Guard(default_model())
-    uncached = []
-    for text in texts:
-        start = time.perf_counter()
-        guard.assess(text, [])
-        uncached.append((time.perf_counter() - start) * 1000)
-    guard = Guard(default_model())  # the guard's own per-text cache cleared; the encoder's kept
-    cached = []
-    for text in texts:
-        start = time.perf_counter()
-        guard.assess(text, [])
-        cached.append((time.perf_counter() - start) * 1000)
-    return {"messages": len(texts),
-            "cached_p50_ms": round(_p(cached, 0.5), 2), "cached_p95_ms": round(_p(cached, 0.95), 2),
-            "uncached_p50_ms": round(_p(uncached, 0.5), 2), "uncached_p95_ms": round(_p(uncached, 0.95), 2)}
+    out: dict[str, Any] = {"load_average": [round(x, 2) for x in os.getloadavg()]}
+    everything: dict[str, list[float]] = {"full": [], "fast": [], "cached": []}
+    for kind, group in groups.items():
+        texts = [i.text for i in group][:150]
+        times: dict[str, list[float]] = {"full": [], "fast": [], "cached": []}
+        full, fast = _guards()
+        for text in texts:
+            for name, guard in (("full", full), ("fast", fast)):
+                encoder._encode_one.cache_clear()
+                start = time.perf_counter()
+                guard.assess(text, [])
+                times[name].append((time.perf_counter() - start) * 1000)
+        full, _ = _guards()  # the guard's own per-text cache cleared; the encoder's kept
+        for text in texts:
+            encoder.encode([v.text for v in full._views(text)])
+            start = time.perf_counter()
+            full.assess(text, [])
+            times["cached"].append((time.perf_counter() - start) * 1000)
+        out[kind] = _percentiles(times, len(texts))
+        for name, values in times.items():
+            everything[name].extend(values)
+    out["all"] = _percentiles(everything, len(everything["full"]))
+    return out
+
+
+def _percentiles(times: dict[str, list[float]], messages: int) -> dict[str, float]:
+    row: dict[str, float] = {"messages": messages}
+    for name, values in times.items():
+        row[f"{name}_p50_ms"] = round(_p(values, 0.5), 2)
+        row[f"{name}_p95_ms"] = round(_p(values, 0.95), 2)
+    return row
 
 
 def main() -> None:
@@ -146,6 +221,7 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="also eval/fresh/safety.jsonl")
     parser.add_argument("--lofo-live", action="store_true", help="retrain the leave-one-family-out models")
     parser.add_argument("--no-latency", action="store_true")
+    parser.add_argument("--no-cascade", action="store_true", help="skip the fast path against the full model")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
@@ -174,9 +250,13 @@ def main() -> None:
     elif REPORT.exists():
         out["lofo"] = json.loads(REPORT.read_text(encoding="utf-8")).get("lofo")
     if not args.no_latency:
-        out["latency"] = latency(items)
+        out["latency"] = latency({**_groups(items), "ordinary": ordinary_questions()})
+    if not args.no_cascade:
+        out["cascade"] = {args.split: cascade(_groups(items)), "ordinary": cascade({"ordinary": ordinary_questions()})}
     if args.blind_dev:
         out["blind_dev"] = figures(load_blind_dev(), default_guard())
+        if not args.no_cascade:
+            out["cascade"]["blind_dev"] = cascade(_groups(load_blind_dev()))
     if args.fresh and FRESH.exists():
         out["fresh"] = figures(load_fresh(), default_guard())
     _print(out)
@@ -198,11 +278,19 @@ def _print(out: dict[str, Any]) -> None:
         print("[leave-one-family-out] recall on the held-out family's test items (dev in brackets)")
         for family, row in out["lofo"].items():
             print(f"    {family:28s} {100 * row['test_recall']:5.1f}% of {row['test_items']}  ({100 * row['dev_recall']:.1f}%)")
+    for part, row in out.get("cascade", {}).items():
+        shares = ", ".join(f"{row[f'{kind}_skip_pct']}% of {row[kind]} {kind}" for kind in row if f"{kind}_skip_pct" in row)
+        print(f"[fast path, {part}] no sentence vector for {shares}; decisions unlike the full model's: {len(row['changed'])}")
+        for change in row["changed"]:
+            print(f"    {change['kind']}: full {change['full']} fast {change['fast']}: {change['text'][:60]!r}")
     if "latency" in out:
         lat = out["latency"]
-        print(f"[guard latency, one core, {lat['messages']} messages] embedding cached: p50 {lat['cached_p50_ms']} ms, "
-              f"p95 {lat['cached_p95_ms']} ms; uncached: p50 {lat['uncached_p50_ms']} ms, p95 {lat['uncached_p95_ms']} ms")
-
+        print(f"[guard latency, one core, load average {lat['load_average']}] p50 / p95 ms")
+        for kind in ("attacks", "near_misses", "ordinary", "all"):
+            row = lat[kind]
+            print(f"    {kind:12s} {row['messages']:4d} messages: uncached full model {row['full_p50_ms']} / "
+                  f"{row['full_p95_ms']}, uncached fast path {row['fast_p50_ms']} / {row['fast_p95_ms']}, "
+                  f"cached {row['cached_p50_ms']} / {row['cached_p95_ms']}")
 
 if __name__ == "__main__":
     main()

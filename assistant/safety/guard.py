@@ -20,6 +20,12 @@ Layers, each with its reason in the verdict:
 
 Scores of earlier turns are cached per text, and the sentence vector of the `base` view is the
 one the intent model uses (assistant.nlu.encoder caches it), so a turn costs one embedding.
+
+Fast path (a cascade): with the artefact's `FastPath`, a view's logit is first bounded from its
+characters alone; a view whose bounds lie on one side of the threshold being asked about is
+settled without its sentence vector, and only the unsettled views are embedded. The decisions are
+the full model's wherever the bounds hold (they are the extremes of the estimate's error on
+held-out training views); a refusal's family is always read with the vectors.
 """
 
 from __future__ import annotations
@@ -35,7 +41,13 @@ import numpy as np
 import yaml
 
 from assistant.safety.features import context_text
-from assistant.safety.model import SafetyModel, default_model
+from assistant.safety.model import (
+    FastPath,
+    LogitBounds,
+    SafetyModel,
+    default_fast_path,
+    default_model,
+)
 from assistant.safety.normalize import View, base_text, strip_invisible, views
 from assistant.safety.requests import read_request
 
@@ -58,7 +70,11 @@ Embed = Callable[[list[str]], np.ndarray]
 
 @dataclass(frozen=True)
 class SafetyVerdict:
-    """The guard's decision on one turn. `family` names the kind of attack when `unsafe`."""
+    """The guard's decision on one turn. `family` names the kind of attack when `unsafe`.
+
+    `score` is the model's probability; where the fast path settled the decision without the
+    sentence vector, it is the estimate from the characters.
+    """
 
     unsafe: bool
     family: str | None
@@ -66,10 +82,59 @@ class SafetyVerdict:
     reason: Reason
 
 
-@dataclass(frozen=True)
-class _Scored:
-    probability: float
-    view: View
+class _Reading:
+    """The model's reading of some views (a message's, or the context view): the highest counts.
+
+    Bounds from the characters first; a view's sentence vector is computed only when a question
+    (`at_least`, `family`) cannot be settled without it.
+    """
+
+    def __init__(self, model: SafetyModel, fast_path: FastPath | None, embed: Embed, candidates: list[View]) -> None:
+        self._model = model
+        self._embed = embed
+        self._candidates = candidates
+        self._bounds: list[LogitBounds | None] = [fast_path.bounds(v.text) if fast_path else None for v in candidates]
+        self._logits: list[float | None] = [None] * len(candidates)
+        self._vectors: list[np.ndarray | None] = [None] * len(candidates)
+
+    def at_least(self, threshold: float) -> bool:
+        """Whether the model's probability (over all views) reaches `threshold`."""
+        probability = self._model.probability
+        unsettled = []
+        for i, bounds in enumerate(self._bounds):
+            logit = self._logits[i]
+            if logit is not None:
+                if probability(logit) >= threshold:
+                    return True
+            elif bounds is None or probability(bounds.high) >= threshold:
+                if bounds is not None and probability(bounds.low) >= threshold:
+                    return True
+                unsettled.append(i)
+        self._compute(unsettled)
+        return any(probability(self._logits[i]) >= threshold for i in unsettled)  # type: ignore[arg-type]
+
+    @property
+    def probability(self) -> float:
+        """The model's probability: exact where every view was embedded, else the estimate."""
+        known = [logit if logit is not None else bounds.estimate  # type: ignore[union-attr]
+                 for logit, bounds in zip(self._logits, self._bounds, strict=True)]
+        return self._model.probability(max(known))
+
+    @property
+    def family(self) -> str:
+        """The attack family of the highest-scoring view (read with every view's vector)."""
+        self._compute(range(len(self._candidates)))
+        best = int(np.argmax(self._logits))  # type: ignore[arg-type]
+        return self._model.family(self._candidates[best].text, self._vectors[best])  # type: ignore[arg-type]
+
+    def _compute(self, indices: Sequence[int] | range) -> None:
+        missing = [i for i in indices if self._logits[i] is None]
+        if not missing:
+            return
+        vectors = self._embed([self._candidates[i].text for i in missing])
+        for i, vector in zip(missing, vectors, strict=True):
+            self._vectors[i] = vector
+            self._logits[i] = self._model.unsafe_logit(self._candidates[i].text, vector)
 
 
 @dataclass(frozen=True)
@@ -94,10 +159,11 @@ def _default_embed(texts: list[str]) -> np.ndarray:
 class Guard:
     """Reads a conversation turn and decides whether it is an attack (see the module docstring)."""
 
-    def __init__(self, model: SafetyModel, embed: Embed = _default_embed) -> None:
+    def __init__(self, model: SafetyModel, embed: Embed = _default_embed, fast_path: FastPath | None = None) -> None:
         self.model = model
+        self.fast_path = fast_path
         self._embed = embed
-        self._scores: dict[str, tuple[_Scored, str | None]] = {}
+        self._readings: dict[str, _Reading] = {}
         self._view_cache: dict[str, list[View]] = {}
 
     def assess(self, text: str, history: Sequence[str] = ()) -> SafetyVerdict:
@@ -105,12 +171,12 @@ class Guard:
         rule = self._rule(text)
         if rule is not None:
             return SafetyVerdict(True, rule.family, 1.0, "rule")
-        own, family = self._alone(text)
-        if own.probability >= self._model_bar(text):
-            return SafetyVerdict(True, family, own.probability, "model")
+        own = self._alone(text)
+        if own.at_least(self._model_bar(text)):
+            return SafetyVerdict(True, own.family, own.probability, "model")
         thresholds = self.model.thresholds
         request = self._request(text)
-        if request is not None and own.probability >= REQUEST_THRESHOLD:
+        if request is not None and own.at_least(REQUEST_THRESHOLD):
             return SafetyVerdict(True, self.model.family(request.text, self._embed([request.text])[0]),
                                  max(own.probability, thresholds.unsafe), "request")
         earlier = list(history)[-HISTORY_TURNS:]
@@ -118,13 +184,12 @@ class Guard:
             # A message with an innocent shape (a retreat to the proper way, one's own data, a
             # question why) does not inherit an earlier turn's attack: it is judged alone.
             return SafetyVerdict(False, None, own.probability, "model")
-        if self._standing_instruction(earlier) and own.probability >= thresholds.after_standing_instruction:
-            return SafetyVerdict(True, family, own.probability, "context")
+        if self._standing_instruction(earlier) and own.at_least(thresholds.after_standing_instruction):
+            return SafetyVerdict(True, own.family, own.probability, "context")
         joined = base_text(context_text(earlier, text))
-        context = self._score([View("context", joined)])
-        if context.probability >= thresholds.context:
-            vector = self._embed([joined])[0]
-            return SafetyVerdict(True, self.model.family(joined, vector), context.probability, "context")
+        context = self._reading([View("context", joined)])
+        if context.at_least(thresholds.context):
+            return SafetyVerdict(True, context.family, context.probability, "context")
         return SafetyVerdict(False, None, max(own.probability, context.probability), "model")
 
     def _model_bar(self, text: str) -> float:
@@ -149,25 +214,17 @@ class Guard:
             found = self._view_cache[text] = views(text, self.model.lexicon)
         return found
 
-    def _alone(self, text: str) -> tuple[_Scored, str | None]:
-        """The best-scoring view of one message and its family if unsafe (cached per text)."""
-        cached = self._scores.get(text)
-        if cached is not None:
-            return cached
-        best = self._score(self._views(text))
-        family = None
-        if best.probability >= self.model.thresholds.after_standing_instruction:
-            family = self.model.family(best.view.text, self._embed([best.view.text])[0])
-        if len(self._scores) > 4096:
-            self._scores.clear()
-        self._scores[text] = (best, family)
-        return best, family
+    def _alone(self, text: str) -> _Reading:
+        """The model's reading of one message's views (cached per text: earlier turns come back)."""
+        found = self._readings.get(text)
+        if found is None:
+            if len(self._readings) > 4096:
+                self._readings.clear()
+            found = self._readings[text] = self._reading(self._views(text))
+        return found
 
-    def _score(self, candidates: list[View]) -> _Scored:
-        vectors = self._embed([v.text for v in candidates])
-        logits = [self.model.unsafe_logit(v.text, vec) for v, vec in zip(candidates, vectors, strict=True)]
-        best = int(np.argmax(logits))
-        return _Scored(self.model.probability(logits[best]), candidates[best])
+    def _reading(self, candidates: list[View]) -> _Reading:
+        return _Reading(self.model, self.fast_path, self._embed, candidates)
 
     def _standing_instruction(self, earlier: list[str]) -> bool:
         """An earlier turn installed an instruction or a role (it stays in force)."""
@@ -176,13 +233,13 @@ class Guard:
                 return True
             if read_request(base_text(turn)).targets & STANDING_CUES:
                 return True
-            scored, family = self._alone(turn)
-            if scored.probability >= self.model.thresholds.unsafe and family in STANDING_FAMILIES:
+            reading = self._alone(turn)
+            if reading.at_least(self.model.thresholds.unsafe) and reading.family in STANDING_FAMILIES:
                 return True
         return False
 
 
 @lru_cache(maxsize=1)
 def default_guard() -> Guard:
-    """The guard with the shipped model and the shared sentence encoder, built once per process."""
-    return Guard(default_model())
+    """The guard with the shipped model, its fast path and the shared sentence encoder, built once per process."""
+    return Guard(default_model(), fast_path=default_fast_path())

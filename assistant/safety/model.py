@@ -6,6 +6,10 @@ from the same data). Loading needs numpy only, no scikit-learn: the CLI starts f
 Two heads share the features: `unsafe_logit` (attack or not; calibrated on the dev split, so
 `probability` reads as one) and `family` (which kind of attack, for the refusal's wording), plus
 the normaliser's lexicon learned from the same training data.
+
+`data/fast_path.npz` (`FastPath`, also written by the train script) estimates a view's logit from
+its characters alone, with bounds on the error, so the guard can skip the sentence vector when
+the estimate is far from every threshold that matters.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +28,7 @@ from assistant.safety.features import char_ngrams, model_text
 from assistant.safety.normalize import Lexicon
 
 ARTEFACT = Path(__file__).parent / "data" / "safety_model.npz"
+FAST_PATH = Path(__file__).parent / "data" / "fast_path.npz"
 
 
 @dataclass(frozen=True)
@@ -105,10 +111,67 @@ class SafetyModel:
         return self.families[int(np.argmax(logits + self._family_intercept))]
 
 
+@dataclass(frozen=True)
+class LogitBounds:
+    """Where a view's logit lies without its sentence vector: `low` <= logit <= `high`."""
+
+    low: float
+    estimate: float
+    high: float
+
+
+class FastPath:
+    """The model's logit of a view from its characters alone, with bounds, for one artefact.
+
+    The sentence vector's term (`vector_weight * coef_vector @ vector`) is estimated by a ridge
+    regression on the view's character features; the bounds are the extremes of that estimate's
+    error on held-out folds of the training views, per band of view length (see
+    assistant.safety.train).
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray], model: SafetyModel) -> None:
+        self.model = model
+        self._coef = arrays["estimate_coef"].astype(np.float32)
+        self._intercept = float(np.asarray(arrays["estimate_intercept"]).reshape(-1)[0])
+        self._length_bands = [int(x) for x in arrays["length_bands"]]
+        self._residual_bounds = [(float(low), float(high)) for low, high in arrays["residual_bounds"]]
+        self.model_sha256 = str(arrays["model_sha256"])
+
+    @classmethod
+    def load(cls, model: SafetyModel, path: Path = FAST_PATH, model_path: Path = ARTEFACT) -> FastPath | None:
+        """The fast path fitted to the model at `model_path`; None if absent or fitted to another one.
+
+        A fast path fitted to another artefact would bound the wrong logit: the guard then reads
+        every message with its sentence vector, as before.
+        """
+        if not path.exists():
+            return None
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+        if str(arrays["model_sha256"]) != hashlib.sha256(model_path.read_bytes()).hexdigest():
+            return None
+        return cls(arrays, model)
+
+    def bounds(self, view_text: str) -> LogitBounds:
+        """Bounds on `model.unsafe_logit(view_text, vector)` whatever the view's vector."""
+        indices, values = self.model.char_features(view_text)
+        chars = float(self.model._coef_chars[indices] @ values) if len(indices) else 0.0
+        vector_term = float(self._coef[indices] @ values) if len(indices) else 0.0
+        estimate = chars + vector_term + self._intercept + self.model._intercept
+        low, high = self._residual_bounds[bisect_right(self._length_bands, len(view_text)) - 1]
+        return LogitBounds(estimate + low, estimate, estimate + high)
+
+
 @lru_cache(maxsize=1)
 def default_model() -> SafetyModel:
     """The shipped model, loaded once per process."""
     return SafetyModel.load()
+
+
+@lru_cache(maxsize=1)
+def default_fast_path() -> FastPath | None:
+    """The shipped fast path of the shipped model (None if it was fitted to another artefact)."""
+    return FastPath.load(default_model())
 
 
 def save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:

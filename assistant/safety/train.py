@@ -5,7 +5,9 @@ of assistant.safety.corpus): train on the train split plus the intents data's tr
 extra negatives, calibrate and choose thresholds on dev (the dev split and the blind development
 set eval/dev/safety.jsonl together), report test once. `--lofo` also trains
 one model per family without that family and reports its recall on the family's test items,
-written with the other figures to `data/safety_report.json`.
+written with the other figures to `data/safety_report.json`. The guard's fast path
+(`data/fast_path.npz`, see `fit_fast_path`) is fitted to the model just written;
+`--fast-path-only` fits it to the shipped model without retraining.
 
 Thresholds are chosen on dev for the guard as it runs: an attack the request layer
 (assistant.safety.requests) refuses anyway is not a miss of the model.
@@ -47,7 +49,7 @@ from assistant.safety.corpus import (
 from assistant.safety.features import char_ngrams, context_text, model_text
 from assistant.safety.guard import Guard
 from assistant.safety.lexicon import build_lexicon
-from assistant.safety.model import ARTEFACT, SafetyModel, save_arrays
+from assistant.safety.model import ARTEFACT, FAST_PATH, SafetyModel, save_arrays
 from assistant.safety.normalize import Lexicon, base_text, views
 
 CACHE_DIR = ROOT / ".cache" / "safety"
@@ -66,6 +68,20 @@ INTENT_SAMPLE = 3000
 # Threshold choice on dev: false refusals cost this many missed attacks.
 FALSE_REFUSAL_COST = 4.0
 STANDING_THRESHOLD_FACTOR = 0.4
+# Ridge penalty of the fast path's estimate of the sentence-vector term. On the dev split with one
+# bound for all lengths, single-turn messages settled without the vector: alpha 0.03 -> 74 % of
+# near-misses, 0.1 -> 71 %, 0.3 -> 65 %, 1.0 -> 56 %; no decision changed at any of them.
+FAST_PATH_ALPHA = 0.03
+# The estimate's error bounds are its extremes over this many held-out folds of the training views
+# (an error measured on views the regression never saw, not on the ones it fitted)...
+FAST_PATH_FOLDS = 5
+# ...per band of view length (characters; a band starts at each edge): short views are estimated
+# closer (held-out error -4.0..+3.7 under 20 characters, -4.7..+4.6 over all), and most customer
+# messages are short. Dev split with the bands: 78.0 % of near-misses (71.4 % with one bound) and
+# 1.0 % of attacks skip the vector, no decision changed; blind dev 75.3 % / 0.0 %, none changed.
+# Extremes, not quantiles: the 99.75th percentile skipped more (dev 82 % of near-misses, no change)
+# but leaves 1 held-out training view in 200 outside its bound, so near its threshold unread.
+FAST_PATH_LENGTH_BANDS = (0, 20, 40)
 
 
 # -- sentence vectors -----------------------------------------------------------------------------
@@ -346,6 +362,49 @@ def lofo(train: list[Conversation], dev: list[Conversation], test: list[Conversa
     return out
 
 
+# -- fast path ----------------------------------------------------------------------------------
+
+
+def fit_fast_path(model: SafetyModel, model_sha256: str, train: Sequence[Conversation],
+                  cache: VectorCache) -> dict[str, np.ndarray]:
+    """Arrays of the guard's fast path (assistant.safety.model.FastPath) for `model`.
+
+    A ridge regression estimates the model's sentence-vector term of a view from its characters;
+    the bounds are the extremes of the estimate's error on held-out folds of the training views.
+    """
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import KFold
+
+    texts = sorted({t for item in train for t in conversation_views(item, model.lexicon)})
+    chars = _char_matrix(texts, model)
+    target = model.vector_weight * (cache.embed(texts).astype(np.float64) @ model._coef_vector.astype(np.float64))
+    held_out = np.zeros_like(target)
+    for fitted, unseen in KFold(FAST_PATH_FOLDS, shuffle=True, random_state=0).split(texts):
+        fold = Ridge(alpha=FAST_PATH_ALPHA).fit(chars[fitted], target[fitted])
+        held_out[unseen] = fold.predict(chars[unseen])
+    error = target - held_out
+    band = np.searchsorted(FAST_PATH_LENGTH_BANDS, [len(t) for t in texts], side="right") - 1
+    ridge = Ridge(alpha=FAST_PATH_ALPHA).fit(chars, target)
+    return {
+        "estimate_coef": ridge.coef_.astype(np.float32),
+        "estimate_intercept": np.array(ridge.intercept_, np.float32),
+        "length_bands": np.array(FAST_PATH_LENGTH_BANDS, np.int64),
+        "residual_bounds": np.array([[error[band == b].min(), error[band == b].max()]
+                                     for b in range(len(FAST_PATH_LENGTH_BANDS))], np.float32),
+        "model_sha256": np.array(model_sha256),
+    }
+
+
+def write_fast_path(train: Sequence[Conversation], cache: VectorCache) -> None:
+    """Fit the fast path to the artefact on disk and write it."""
+    model = SafetyModel.load(ARTEFACT)
+    arrays = fit_fast_path(model, hashlib.sha256(ARTEFACT.read_bytes()).hexdigest(), train, cache)
+    save_arrays(FAST_PATH, arrays)
+    bands = ", ".join(f"from {start} characters {low:+.2f} .. {high:+.2f}"
+                      for start, (low, high) in zip(arrays["length_bands"], arrays["residual_bounds"], strict=True))
+    print(f"wrote {FAST_PATH} (vector term estimated within, in logits: {bands})")
+
+
 def data_fingerprint() -> str:
     digest = hashlib.sha256()
     for path in (ATTACKS, NEAR_MISSES, BLIND_DEV):
@@ -359,15 +418,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lofo", action="store_true", help="also run leave-one-family-out")
     parser.add_argument("--no-test", action="store_true", help="report dev only (while tuning)")
     parser.add_argument("--intent-sample", type=int, default=INTENT_SAMPLE, help="intent negatives used")
+    parser.add_argument("--fast-path-only", action="store_true", help="fit the fast path to the shipped model")
     args = parser.parse_args(argv)
     corpus = load_corpus()
     check_frozen(corpus)
     splits = by_split(corpus)
     cache = VectorCache()
     train = splits["train"] + sample_negatives(load_intent_negatives(), args.intent_sample)
+    if args.fast_path_only:
+        write_fast_path(train, cache)
+        return
     dev = splits["dev"] + load_blind_dev()
     model = fit(train, dev, cache)
     save_arrays(ARTEFACT, model.arrays)  # type: ignore[attr-defined]
+    write_fast_path(train, cache)
     guard = Guard(SafetyModel.load(ARTEFACT), embed=cache.embed)
     report: dict[str, Any] = {"data": data_fingerprint(),
                               "model": hashlib.sha256(ARTEFACT.read_bytes()).hexdigest()[:12],
