@@ -419,7 +419,7 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
     """
     outright = any(word in reading.normalized_text for word in OUTRIGHT_GENERAL) and "policy_question" in dict(reading.ranked)
     # A short turn with only a weak marker ("大概多久能审完") asks about the account's own case.
-    general = reading.asks_in_general and not reading.asks_for_plan and (
+    general = reading.frames_as_general or reading.asks_in_general and not reading.asks_for_plan and (
         outright or reading.intent == "policy_question" and not reading.may_lean_back)
     if ((general or reading.asks_how_to)
             and thread_intent != "policy_question" and not reading.mentions_wrong_decision):

@@ -115,13 +115,23 @@ def _inside_protected(chars: list[str], i: int, n: int, protected: tuple[str, ..
     return any(word in context for word in protected)
 
 
+@lru_cache(maxsize=1)
+def _pinyin_syllables() -> frozenset[str]:
+    from assistant.safety.model import default_model
+
+    return default_model().lexicon.syllables
+
+
 def fix_english_typos(text: str, lexicon: Lexicon) -> str:
     """One-letter typos of English domain words ("borow" → "borrow", "limt" → "limit")."""
+
+    syllables = _pinyin_syllables()
 
     def repair(match: re.Match[str]) -> str:
         word = match.group(0)
         lower = word.lower()
-        if lower in lexicon.english_words or lower in lexicon.english_protected:
+        # A pinyin syllable is not a misspelt English word: "huan le" is 还了, not "human".
+        if lower in lexicon.english_words or lower in lexicon.english_protected or lower in syllables:
             return word
         best = process.extractOne(lower, lexicon.english_words, scorer=Levenshtein.distance)
         if best is not None and best[1] == 1:

@@ -432,3 +432,14 @@ def test_a_time_in_an_opening_message_that_names_no_borrowing_is_not_a_what_if()
     assert next_turn(weather, Thread(), "明天杭州天气怎么样").intent == "out_of_scope"
     draw = reading("out_of_scope", 0.5, at=datetime(2026, 11, 21, 10, tzinfo=UTC), names_borrowing=True)
     assert next_turn(draw, Thread(), "明天能借吗").intent == "cannot_borrow"
+
+
+def test_an_explicitly_general_question_inside_a_thread_is_a_rule_question() -> None:
+    general = reading("policy_question", 0.99, what_if=True, speaks_of_self=True, frames_as_general=True)
+    decision = next_turn(general, BORROW_THREAD, "in general what happen after ID expire if I dont update")
+    assert (decision.intent, decision.transition) == ("policy_question", "new_topic")
+
+
+def test_instalments_are_out_of_scope_inside_a_borrowing_thread() -> None:
+    instalments = reading("out_of_scope", 0.99, may_lean_back=True, off_topic=True)
+    assert next_turn(instalments, BORROW_THREAD, "分12期的话每个月要还多少").intent == "out_of_scope"

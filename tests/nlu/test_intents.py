@@ -250,3 +250,7 @@ def test_general_and_own_state_markers_read_the_phrase_not_the_word() -> None:
     assert not cues.asks_in_general("借了好几次都失败 到底怎么回事")
     assert cues.asks_in_general("逾期 record 会一直影响提额吗")
     assert cues.speaks_of_self("一直借不出来")
+
+
+def test_instalment_counts_are_repayment_mechanics() -> None:
+    assert understand("分12期的话每个月要还多少", now=NOW).off_topic

@@ -63,3 +63,8 @@ def test_an_english_message_keeps_its_words_even_where_they_sound_like_pinyin(te
 def test_a_pinyin_message_is_understood() -> None:
     assert understand("wo yao shensu", now=NOW).intent == "appeal_or_human"
     assert understand("jiebei bei guanbi le zenme ban", now=NOW).intent == "limit_reduced_or_closed"
+
+
+def test_a_pinyin_syllable_is_not_repaired_as_a_misspelt_english_word() -> None:
+    assert "human" not in normalize("xianzai huan le jiu keyi jie ma wo wang le")
+    assert normalize("I cant borow 5000") == "I cant borrow 5000"
