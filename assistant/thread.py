@@ -280,6 +280,14 @@ def _unsure_about_fees_or_mechanics(reading: Understanding, intent: str) -> bool
             and reading.confidence < OFF_TOPIC_OVER and not (reading.asks_to_draw or reading.reported_repayment))
 
 
+def _asks_if_i_can_borrow(reading: Understanding, intent: str) -> bool:
+    # "身份证过期了 新的已经拿到了 现在还能借吗": whether the writer can borrow now is the borrow
+    # check ("Can I still borrow if I have an overdue payment?" is a rule: no now)
+    return (reading.asks_if_can_borrow and reading.asks_now and reading.speaks_of_self
+            and intent in ("policy_question", "out_of_scope")
+            and not (reading.asks_in_general or reading.off_topic or reading.other_product))
+
+
 def _asks_for_a_plan(reading: Understanding, intent: str) -> bool:
     # "最快什么时候能借5000": the borrow check, answered plan first
     return reading.asks_for_plan and intent in PLAN_QUESTION_READINGS
@@ -326,6 +334,7 @@ REREADS = (
     Reread("repayment_not_shown", _reports_a_repayment_not_shown, "limit_not_restored"),
     Reread("fees_or_mechanics", _unsure_about_fees_or_mechanics, "out_of_scope", offers=REPLACED),
     Reread("asks_for_a_plan", _asks_for_a_plan, "cannot_borrow"),
+    Reread("asks_if_i_can_borrow", _asks_if_i_can_borrow, "cannot_borrow"),
 )
 
 
@@ -390,8 +399,12 @@ def _leans_back(reading: Understanding, thread_intent: str) -> bool:
     # "为什么不是2万" after "how much can I borrow": the customer questions the figure just given.
     questions_the_figure = (thread_intent == "how_much_can_i_borrow" and reading.quotes_an_amount
                             and not reading.asks_to_draw)
+    # "就因为我没怎么用？？" after a closure, "I do have loans on other apps, is that why?" after "how
+    # much": the reason just given is questioned.
+    questions_the_reason = (reading.asks_about_cause and thread_intent in SITUATION_INTENTS
+                            and reading.named_topic in (None, thread_intent))
     return (reading.is_follow_up or reading.what_if or assumed or reading.mentions_wrong_decision or stray
-            or own_case or unnamed or objects or questions_the_figure)
+            or own_case or unnamed or objects or questions_the_figure or questions_the_reason)
 
 
 def _own_case_after_a_rule(reading: Understanding, thread: Thread) -> str | None:

@@ -57,6 +57,8 @@ class Cues:
     names_borrowing: re.Pattern[str]
     general_frame: re.Pattern[str]
     asks_now: re.Pattern[str]
+    asks_about_cause: re.Pattern[str]
+    asks_if_can_borrow: re.Pattern[str]
     starts_new_topic: re.Pattern[str]
     repayment_channels: tuple[tuple[str, re.Pattern[str]], ...]
 
@@ -93,6 +95,8 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "names_borrowing",
             "general_frame",
             "asks_now",
+            "asks_about_cause",
+            "asks_if_can_borrow",
             "starts_new_topic",
         )
     }

@@ -87,6 +87,8 @@ class Understanding(BaseModel):
     frames_as_general: bool = False  # "General question first: …": a rule question, the model aside
     cannot_use: bool = False  # "用不了", "not usable": the borrow question, whatever the cause
     asks_now: bool = False  # "现在还想借九千": a draw asked now beside a past event
+    asks_about_cause: bool = False  # "就因为我没怎么用？", "is that why?": a reason questioned
+    asks_if_can_borrow: bool = False  # "现在还能借吗", "can I still borrow": the borrow check asked
     asks_posting_time: bool = False  # "多久到账": a limit or rule question, never repayment mechanics
     mentions_wrong_decision: bool = False  # a complaint about the decision: the thread's topic goes on
     asks_for_person: bool = False  # an explicit request for a person, an appeal or a review

@@ -443,3 +443,22 @@ def test_an_explicitly_general_question_inside_a_thread_is_a_rule_question() -> 
 def test_instalments_are_out_of_scope_inside_a_borrowing_thread() -> None:
     instalments = reading("out_of_scope", 0.99, may_lean_back=True, off_topic=True)
     assert next_turn(instalments, BORROW_THREAD, "分12期的话每个月要还多少").intent == "out_of_scope"
+
+
+def test_a_question_whether_something_is_the_reason_stays_in_the_thread() -> None:
+    closed = Thread(intent="limit_reduced_or_closed", lang="zh")
+    doubt = reading("cannot_borrow", 0.97, asks_about_cause=True, may_lean_back=True, speaks_of_self=True)
+    decision = next_turn(doubt, closed, "就因为我没怎么用？？")
+    assert (decision.intent, decision.transition) == ("limit_reduced_or_closed", "follow_up")
+    other = reading("limit_increase", 0.9, asks_about_cause=True, named_topic="limit_increase")
+    assert next_turn(other, closed, "是因为这个所以不能提额吗").intent == "limit_increase"
+
+
+def test_whether_the_writer_can_borrow_is_the_borrow_check() -> None:
+    own = reading("policy_question", 0.63, asks_if_can_borrow=True, speaks_of_self=True, asks_now=True)
+    decision = next_turn(own, Thread(), "身份证过期了 新的已经拿到了 现在还能借吗")
+    assert (decision.intent, decision.rereads) == ("cannot_borrow", ("asks_if_i_can_borrow",))
+    general = reading("policy_question", 0.8, asks_if_can_borrow=True)
+    assert next_turn(general, Thread(), "借完了以后还能再借吗").intent == "policy_question"
+    rule = reading("policy_question", 0.8, asks_if_can_borrow=True, speaks_of_self=True)
+    assert next_turn(rule, Thread(), "Can I still borrow if I have an overdue payment?").intent == "policy_question"
