@@ -252,5 +252,7 @@ def test_general_and_own_state_markers_read_the_phrase_not_the_word() -> None:
     assert cues.speaks_of_self("一直借不出来")
 
 
-def test_instalment_counts_are_repayment_mechanics() -> None:
+def test_the_monthly_instalment_is_repayment_mechanics_but_a_draw_in_instalments_is_a_draw() -> None:
     assert understand("分12期的话每个月要还多少", now=NOW).off_topic
+    draw = understand("额度两万可用一万五对吧，我想借一万二，分12期，可以吗", now=NOW)
+    assert draw.asks_to_draw and not draw.off_topic
