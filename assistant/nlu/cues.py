@@ -181,9 +181,10 @@ def _general(text: str) -> bool:
 
 def asks_in_general(text: str) -> bool:
     """A question about the rules in general: a general marker and nothing of the writer's own
-    current state ("提额失败一般是什么原因", not "我提额失败一般是什么原因")."""
+    current state ("提额失败一般是什么原因", not "我提额失败一般是什么原因"), or one framed as general
+    whatever else it says ("听说我这种情况借不了，是真的吗")."""
     cues = load_cues()
-    return _general(text) and not cues.own_state.search(text)
+    return bool(cues.general_frame.search(text)) or _general(text) and not cues.own_state.search(text)
 
 
 def speaks_of_self(text: str) -> bool:

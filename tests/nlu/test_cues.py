@@ -1,0 +1,42 @@
+"""Cue readings that decide a turn whatever the model leans to (assistant/nlu/data/cues.yaml)."""
+
+import pytest
+
+from assistant.nlu import cues, understand
+from tests.helpers.nlu import NOW
+
+
+@pytest.mark.parametrize("text", [
+    "听说借呗提前还款能提额，是真的吗",
+    "我朋友说逾期一天就永远借不了了，真的假的",
+    "someone on tiktok said if I borrow and repay many times in one day the system will increase my limit. true?",
+    "yesterday my friend say if I overdue even one day I cannot borrow forever. is that true?",
+])
+def test_a_rumour_to_check_is_a_question_about_the_rules_even_in_the_first_person(text: str) -> None:
+    assert cues.asks_in_general(text.lower())
+
+
+@pytest.mark.parametrize("text", ["我逾期一天了，现在能借吗", "my friend paid for me, why is my limit still low"])
+def test_the_writers_own_state_without_a_rumour_is_not_a_rule_question(text: str) -> None:
+    assert not cues.asks_in_general(text.lower())
+
+
+def test_a_reported_text_message_is_not_a_question_about_messages() -> None:
+    reported = understand("收到短信说身份证快过期了，会影响我借款吗？我想借一万", now=NOW)
+    assert not reported.off_topic and reported.asks_to_draw
+    assert understand("为什么收不到短信验证码", now=NOW).off_topic
+    assert understand("i never get the sms code", now=NOW).off_topic
+    assert not understand("got an sms saying my id expires soon, can i still borrow 3000", now=NOW).off_topic
+
+
+@pytest.mark.parametrize("text", ["so max today is how much", "可用四千为什么最多只能借两千", "how much is the max i can take"])
+def test_the_maximum_asked_in_other_words_names_that_topic(text: str) -> None:
+    assert understand(text, now=NOW).named_topic == "how_much_can_i_borrow"
+
+
+@pytest.mark.parametrize("text", [
+    "我怀疑有人冒用我的身份信息，那笔借款根本不是我借的，你们要查清楚",
+    "someone stole my identity and took a loan in my name",
+])
+def test_a_report_of_identity_theft_asks_for_a_person(text: str) -> None:
+    assert cues.asks_for_person(text.lower())
