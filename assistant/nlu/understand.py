@@ -24,7 +24,7 @@ OFF_DOMAIN_MAX_CONFIDENCE = 0.6
 CARD_NUMBER_FLOOR = Decimal(10) ** 12
 VERB_WINDOW = 12  # characters before an amount searched for its verb ("borrowing 9k", "额度明明是两万")
 _BORROW_BEFORE = re.compile(
-    r"(借|贷|取|要|borrow(ing)?|draw(ing)?|take out|take|get|loan of|need|want)\s*(个|了|款|just|only|like|about|around|the|all the)?\s*$",
+    r"(借|贷|取|要|borrow(ing)?|draw(ing)?|take out|take|get|loan of|need|want|借款金额\s*[:：]?)\s*(个|了|款|just|only|like|about|around|the|all the)?\s*$",
     re.IGNORECASE
 )
 _LIMIT_BEFORE = re.compile(
@@ -39,6 +39,14 @@ _CAP_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# A figure of something else the customer quotes ("逾期了1200", "显示可借15000", "I earn 12k a month",
+# "went from 30000 to 10000", "已经借了2万"): never the draw, even after a borrow verb.
+_OTHER_FIGURE_BEFORE = re.compile(
+    r"(可借|已经借了|已借|逾期(了|的)?|欠(了|款|的)?|overdue( balance| amount)?( is| of| 了)?|工资(每月|每个月)?|收入|月薪|年薪"
+    r"|salary( is)?|income( is)?|\bearn|\bmake|used|用了|已用|降到|降为|变成|变为|减到|up to|down to|(reduced|lowered|cut) to"
+    r"|from\s*[¥￥]?[\d,.]+\s*[kw万千]?\s*to)\s*(是|为|有|:|：)?\s*[¥￥]?\s*$",
+    re.IGNORECASE,
+)
 
 # A draw named before its verb ("那一万五能一次借出来不", "5000能借吗"), not "5000借了".
 _BORROW_AFTER = re.compile(r"^\s*(元|块钱?)?\s*(能|可以|能不能|可不可以|可否)\s*(一次(性)?|全部|都)?\s*(借|贷|取)(?!了)")
@@ -69,8 +77,9 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
     normalized = normalize(text)
     lang, lang_from_text = detect_lang(normalized)
     mentions = find_amounts(normalized)
-    what_if = cues.is_what_if(normalized)
-    past = not what_if and reports_past_event(normalized)
+    past_event = reports_past_event(normalized)
+    what_if = cues.is_what_if(normalized) or _plans_a_repayment(normalized, mentions, now, past_event)
+    past = not what_if and past_event
     from assistant.safety.guard import default_guard  # the guard reads assistant.nlu's normaliser
 
     verdict = default_guard().assess(text, history)
@@ -140,6 +149,13 @@ def _ranked(normalized: str, unsafe: str | None) -> list[tuple[str, float]]:
     return ranked
 
 
+def _plans_a_repayment(normalized: str, mentions: list[AmountMention], now: datetime, past_event: bool) -> bool:
+    """A repayment of a named amount at a later time ("明天上午用卡还两千，借五千可以吗", "I'll repay
+    2500 tonight"): what the customer supposes, as "if I repay … then" is."""
+    return (not past_event and any(m.is_repayment for m in mentions)
+            and find_time(normalized, now) is not None)
+
+
 def _reported_repayment(normalized: str, mentions: list[AmountMention], now: datetime) -> ReportedRepayment | None:
     """The repayment a past-tense message reports: its amount, channel and day, as far as said."""
     if not cues.reports_repayment(normalized):
@@ -186,7 +202,8 @@ def _draw_amount(normalized: str, mentions: list[AmountMention]) -> Decimal | No
     "我额度还有一万多，为什么借5000借不出来" → 5000, not 10000; "借5000为什么只能借3000" → 5000.
     """
     # A 13+ digit figure is a card or account number, never a draw (and must not be echoed).
-    draws = [m for m in mentions if not m.is_repayment and m.value < CARD_NUMBER_FLOOR and not _quoted(normalized, m)]
+    draws = [m for m in mentions if not m.is_repayment and m.value < CARD_NUMBER_FLOOR and not _quoted(normalized, m)
+             and not _OTHER_FIGURE_BEFORE.search(normalized[max(0, m.start - 2 * VERB_WINDOW):m.start])]
     after_verb = [
         m for m in draws if _BORROW_BEFORE.search(normalized[max(0, m.start - VERB_WINDOW) : m.start])
     ]

@@ -159,3 +159,39 @@ def test_targets_and_caps_quoted_from_the_page_are_not_the_draw(text: str, draw:
 def test_whether_an_action_would_be_enough_is_a_what_if_and_how_much_to_repay_is_the_plan() -> None:
     assert understand("那我把别的平台的贷款还掉几家，是不是就能借了", now=NOW).what_if
     assert understand("那我要是先还一部分，还多少我才能借出来？", now=NOW).asks_for_plan
+
+
+@pytest.mark.parametrize("text", [
+    "逾期了1200，还能借钱吗", "my overdue balance is 1200, can I still borrow?", "显示可借15000，但是点借款就失败",
+    "I earn 12k a month, can I get a higher limit?", "我工资每月8000，能提额吗", "已经借了2万，剩下的额度还能借吗",
+    "it says I can borrow up to 6000 but it keeps failing",
+])
+def test_a_figure_of_something_else_is_never_the_draw(text: str) -> None:
+    assert understand(text, now=NOW).amount is None
+
+
+@pytest.mark.parametrize(("text", "repaid", "channel"), [
+    ("上周四 wire 了 5000，还没 post", "5000", "bank_transfer"),
+    ("前天晚上银行卡还款2500，想借1万2", "2500", "bank_card"),
+    ("I cleared my 800 overdue the day before yesterday. Can I borrow 1000?", "800", None),
+    ("i repayed 1000 yestrday", "1000", None),
+])
+def test_a_reported_repayment_in_other_words_is_matched_not_drawn(text: str, repaid: str, channel: str | None) -> None:
+    reading = understand(text, now=NOW)
+    assert reading.reported_repayment is not None and reading.at_is_past
+    assert reading.reported_repayment.amount == Decimal(repaid)
+    assert reading.reported_repayment.channel == channel
+    assert reading.amount != Decimal(repaid)
+
+
+@pytest.mark.parametrize(("text", "repay"), [
+    ("明天上午用卡还两千，借五千可以吗", "2000"), ("晚上八点还1500的话能借3000吗", "1500"),
+    ("can I 借 2万 if 我 repay 5000 tomorrow", "5000"),
+])
+def test_a_repayment_at_a_later_time_is_supposed_not_reported(text: str, repay: str) -> None:
+    reading = understand(text, now=NOW)
+    assert reading.what_if and reading.repay_amount == Decimal(repay) and reading.reported_repayment is None
+
+
+def test_hundreds_written_with_a_unit_are_hundreds() -> None:
+    assert understand("借8百块就行，交个房租", now=NOW).amount == Decimal(800)

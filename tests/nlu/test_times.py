@@ -61,3 +61,11 @@ def test_now_in_another_zone_is_converted() -> None:
     utc_now = datetime.fromisoformat("2026-11-20T17:00:00+00:00")  # 01:00 Saturday in Shanghai
     u = understand("明天能借吗", now=utc_now)
     assert u.at is not None and u.at.isoformat() == "2026-11-22T10:00:00+08:00"
+
+
+def test_days_back_in_other_words() -> None:
+    from assistant.nlu.times import find_past_day
+
+    assert str(find_past_day("paid 5,000 via bank transfer the day before yesterday", NOW)) == "2026-11-18"
+    assert str(find_past_day("last thursday i made a repayment by transfer", NOW)) == "2026-11-12"
+    assert understand("转账是周四晚上转的，什么时候到", now=NOW).at_is_past
