@@ -437,6 +437,11 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
     if ((general or reading.asks_how_to)
             and thread_intent != "policy_question" and not reading.mentions_wrong_decision):
         return "policy_question"  # "那怎么开通", "那一天最多能借几次": how things work, asked in passing
+    if general and thread_intent == "policy_question" and not reading.mentions_wrong_decision:
+        return None  # "那借呗规定单笔最多能借多少" after a rule answer: still a rule, not one's own maximum
+    if (reading.intent in ("how_much_can_i_borrow", "policy_question") and reading.names_borrowing
+            and reading.amount is None and any(word in reading.normalized_text for word in MINIMUM_WORDS)):
+        return "policy_question"  # "and what's the minimum I can borrow?": the product's minimum draw
     named = reading.named_topic
     if named is not None and named != thread_intent:
         return named

@@ -462,3 +462,15 @@ def test_whether_the_writer_can_borrow_is_the_borrow_check() -> None:
     assert next_turn(general, Thread(), "借完了以后还能再借吗").intent == "policy_question"
     rule = reading("policy_question", 0.8, asks_if_can_borrow=True, speaks_of_self=True)
     assert next_turn(rule, Thread(), "Can I still borrow if I have an overdue payment?").intent == "policy_question"
+
+
+def test_a_rule_question_after_a_rule_answer_stays_a_rule_even_when_it_names_a_maximum() -> None:
+    rule = reading("policy_question", 0.88, is_follow_up=True, asks_in_general=True, names_borrowing=True,
+                   named_topic="how_much_can_i_borrow")
+    assert next_turn(rule, Thread(intent="policy_question"), "那借呗规定单笔最多能借多少").intent == "policy_question"
+
+
+def test_the_minimum_draw_asked_inside_a_borrowing_thread_is_the_products_rule() -> None:
+    minimum = reading("how_much_can_i_borrow", 0.79, is_follow_up=True, speaks_of_self=True, names_borrowing=True)
+    minimum = minimum.model_copy(update={"normalized_text": "and what's the minimum i can borrow?"})
+    assert next_turn(minimum, BORROW_THREAD, "and what's the minimum I can borrow?").intent == "policy_question"

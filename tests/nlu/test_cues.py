@@ -40,3 +40,8 @@ def test_the_maximum_asked_in_other_words_names_that_topic(text: str) -> None:
 ])
 def test_a_report_of_identity_theft_asks_for_a_person(text: str) -> None:
     assert cues.asks_for_person(text.lower())
+
+
+def test_a_settlement_certificate_is_off_the_lines_topics() -> None:
+    assert understand("Where can I download a settlement certificate for the loan I paid off in September?", now=NOW).off_topic
+    assert understand("借呗结清证明在哪里开", now=NOW).off_topic
