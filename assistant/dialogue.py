@@ -190,7 +190,9 @@ class Assistant:
         repay = snapshot.overdue.amount if assumption.repay_all_overdue else assumption.repay_amount
         assumption_text = self.composer.assumption_text(
             repay=repay if repay else None, repay_all=assumption.repay_all_overdue,
-            at_text=when(assumption.at, lang) if assumption.at else None, lang=lang)
+            at_text=when(simulated.posts_at or assumption.at, lang) if simulated.posts_at or assumption.at else None,
+            lang=lang,
+            channel=assumption.repay_channel if repay else None)
         body, summary = self.composer.what_if(simulated, lang, assumption_text)
         current = self.composer.check_answer(check, snapshot, lang)
         composed = Composed(body + "\n\n" + current.text, current.sections, current.reasons, current.steps,
@@ -333,7 +335,8 @@ def _assumption(u: Understanding, now: datetime) -> Assumption | None:
     later = u.at if u.at is not None and u.at > now else None
     if u.repay_amount is None and not u.repay_all_overdue and later is None:
         return None
-    return Assumption(repay_amount=u.repay_amount, repay_all_overdue=u.repay_all_overdue, at=later)
+    return Assumption(repay_amount=u.repay_amount, repay_all_overdue=u.repay_all_overdue,
+                      repay_channel=u.repay_channel, at=later)
 
 
 def _from_check(composed: Composed, intent: str, check: CheckResult, lang: str, slots: dict[str, Any]) -> Answer:

@@ -38,7 +38,8 @@ def _read(reading: Understanding) -> dict[str, object]:
     repay = reading.repay_amount if reading.repay_amount is not None else reported.amount if reported else None
     when = reading.at.astimezone(SHANGHAI) if reading.at else None
     day = when.date() if when else reported.day if reported and reported.day else None
-    return {"amount": reading.amount, "repay_amount": repay, "repay_channel": reported.channel if reported else None,
+    channel = reported.channel if reported else reading.repay_channel
+    return {"amount": reading.amount, "repay_amount": repay, "repay_channel": channel,
             "day": day, "clock": (when.hour, when.minute) if when else None,
             "time_is_past": (reading.at_is_past or (when is None and day is not None)) if day else None}
 

@@ -2,19 +2,26 @@
 
 "If I repay the overdue 1,200 first", "for 3,000 instead", "tomorrow at 10:00". The original
 snapshot is never changed; `before` always describes the account as it is.
+
+A repayment from balance posts at once. One by bank card or bank transfer frees the limit only
+when it posts, so the account is checked at that moment ("如果我下周二转账还6000" is answered for
+Wednesday, when the transfer posts), never earlier than the time the customer named.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from tools.clock import posting_eta
+from tools.inputs import to_local
 from tools.engine import run_check
-from tools.policy import Policy
+from tools.policy import Policy, load_policy
 from tools.result import CheckResult
-from tools.snapshot import Platform, Snapshot
+from tools.snapshot import Platform, Repayment, Snapshot
 
 
 class Assumption(BaseModel):
@@ -24,6 +31,8 @@ class Assumption(BaseModel):
 
     repay_amount: Decimal | None = None
     repay_all_overdue: bool = False
+    # How the supposed repayment is made; None is from balance (posts at once).
+    repay_channel: Literal["balance", "bank_card", "bank_transfer"] | None = None
     at: datetime | None = None
     amount: Decimal | None = None
 
@@ -34,6 +43,7 @@ class WhatIfResult(BaseModel):
     assumption: Assumption
     before: CheckResult
     after: CheckResult
+    posts_at: datetime | None = None  # when a card or transfer repayment posts (the check's time)
 
     @property
     def resolved_codes(self) -> list[str]:
@@ -87,15 +97,27 @@ def what_if(
     if before is None:
         before = run_check(snapshot, action, amount=amount, at=at, platform=platform, policy=policy)
     modified = snapshot
+    check_at = assumption.at or at
+    posts_at = None
     repay = snapshot.overdue.amount if assumption.repay_all_overdue else assumption.repay_amount
     if repay is not None and repay > 0:
         modified = apply_repayment(snapshot, repay)
+        if assumption.repay_channel in ("bank_card", "bank_transfer"):
+            posts_at = _posts_at(repay, assumption.repay_channel, check_at or snapshot.as_of, policy or load_policy())
+            check_at = posts_at
     after = run_check(
         modified,
         action,
         amount=assumption.amount if assumption.amount is not None else amount,
-        at=assumption.at or at,
+        at=check_at,
         platform=platform,
         policy=policy,
     )
-    return WhatIfResult(assumption=assumption, before=before, after=after)
+    return WhatIfResult(assumption=assumption, before=before, after=after, posts_at=posts_at)
+
+
+def _posts_at(repay: Decimal, channel: Literal["bank_card", "bank_transfer"], paid_at: datetime,
+              policy: Policy) -> datetime:
+    """When a repayment made at `paid_at` through `channel` posts (the policy's posting times)."""
+    paid = Repayment(amount=repay, paid_at=to_local(paid_at, policy.zone), channel=channel, status="pending")
+    return posting_eta(paid, policy)

@@ -224,15 +224,23 @@ class Composer:
         others = [r.code for r in after.reasons if r.severity != "blocking"]
         if others:
             parts.append(text(lang, "what_if.remaining", codes=self._titles(others, lang)))
-        if result.assumption.repay_amount is not None or result.assumption.repay_all_overdue:
+        if result.posts_at is not None:
+            channel = templates(lang)["fragments"]["channel"][result.assumption.repay_channel]
+            parts.append(text(lang, "what_if.posts_note", channel=channel, posts_at=when(result.posts_at, lang)))
+        elif result.assumption.repay_amount is not None or result.assumption.repay_all_overdue:
             parts.append(text(lang, "what_if.repay_note"))
         summary = WhatIf(assumption=assumption_text, reason_codes=after.reason_codes,
                          allowed=after.allowed, max_amount_now=after.max_amount_now)
         return "\n".join(parts), summary
 
-    def assumption_text(self, *, repay: Decimal | None, repay_all: bool, at_text: str | None, lang: str) -> str:
+    def assumption_text(self, *, repay: Decimal | None, repay_all: bool, at_text: str | None, lang: str,
+                        channel: str | None = None) -> str:
+        """What the customer supposes, in words; `channel`: how the repayment is made, if they said."""
         pieces = []
-        if repay is not None:
+        if repay is not None and channel is not None:
+            key = "what_if.repay_all_by" if repay_all else "what_if.repay_by"
+            pieces.append(text(lang, key, repay_amount=money(repay), channel=templates(lang)["fragments"]["channel"][channel]))
+        elif repay is not None:
             pieces.append(text(lang, "what_if.repay_all" if repay_all else "what_if.repay", repay_amount=money(repay)))
         if at_text:
             pieces.append(text(lang, "what_if.at", at=at_text))

@@ -71,6 +71,7 @@ class Understanding(BaseModel):
     amount: Decimal | None = None
     repay_amount: Decimal | None = None
     repay_all_overdue: bool = False
+    repay_channel: RepaymentChannel | None = None  # "明天转账还6000": how a supposed repayment is made
     at: datetime | None = None
     at_is_past: bool = False  # the time names something that happened ("周四还了"), not a hypothesis
     reported_repayment: ReportedRepayment | None = None  # "周四用银行转账还了4500": matched, never simulated

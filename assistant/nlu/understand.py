@@ -97,6 +97,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         amount=_draw_amount(normalized, mentions),
         repay_amount=repay_amount,
         repay_all_overdue=what_if and cues.assumes_overdue_repaid(normalized),
+        repay_channel=cast(RepaymentChannel | None, cues.repayment_channel(normalized)) if what_if else None,
         at=None if past else find_time(normalized, now),
         at_is_past=past,
         reported_repayment=_reported_repayment(normalized, mentions, now) if past else None,

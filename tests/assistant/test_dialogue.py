@@ -150,6 +150,17 @@ def test_what_if_repaying_the_overdue_amount(chat, opening, question, lang):
     assert set(view["what_if"]) == {"assumption", "reason_codes", "allowed", "max_amount_now"}
 
 
+@pytest.mark.parametrize(("question", "posts"), [
+    ("如果我今天下午转账把逾期的1200还了，能借3000吗", "2026年11月23日(周一) 09:00"),
+    ("what if I repay the 1,200 overdue by bank card now?", "Fri 20 Nov 2026 12:00"),
+])
+def test_what_if_a_card_or_transfer_repayment_is_answered_for_when_it_posts(chat, question, posts):
+    result = chat("demo-overdue").say(question)
+    assert result.reason_codes == ["OVERDUE_UNPAID"]  # the account as it is
+    assert result.what_if is not None and result.what_if.allowed is True
+    assert posts in result.what_if.assumption and posts in result.answer
+
+
 @pytest.mark.parametrize(("opening", "question"), [
     (None, "what if I wait until tomorrow?"),
     ("为什么借不出来", "what if I wait until tomorrow?"),

@@ -98,3 +98,20 @@ def test_what_if_is_deterministic():
     second = what_if(snapshot, "limit_status", Assumption(repay_all_overdue=True))
     assert first.after.to_json() == second.after.to_json()
     assert "OVERDUE_UNPAID" in first.resolved_codes
+
+
+def test_a_card_or_transfer_repayment_is_checked_when_it_posts():
+    friday_evening = sh(2026, 11, 20, 18, 0)
+    by_card = what_if(_overdue_snapshot(), "borrow",
+                      Assumption(repay_all_overdue=True, repay_channel="bank_card", at=friday_evening))
+    assert by_card.posts_at == friday_evening + timedelta(hours=2)
+    assert by_card.after.checked_at == by_card.posts_at
+    by_transfer = what_if(_overdue_snapshot(), "borrow",
+                          Assumption(repay_all_overdue=True, repay_channel="bank_transfer", at=friday_evening))
+    assert (by_transfer.posts_at.weekday(), by_transfer.posts_at.date().day) == (0, 23)  # Monday, after the weekend
+    assert "OVERDUE_UNPAID" in by_transfer.resolved_codes
+
+
+def test_a_balance_repayment_posts_at_once():
+    outcome = what_if(_overdue_snapshot(), "borrow", Assumption(repay_all_overdue=True, repay_channel="balance"))
+    assert outcome.posts_at is None and outcome.after.checked_at == outcome.before.checked_at
