@@ -61,6 +61,8 @@ class WhatIfArgs(_Args):
     action: Literal["borrow", "limit_status", "limit_increase"] = "borrow"
     repay_amount: Decimal | None = Field(None, gt=0, le=MAX_AMOUNT, description="a repayment made now, CNY")
     repay_all_overdue: bool = Field(False, description="assume the overdue amount is repaid in full now")
+    repay_channel: Literal["balance", "bank_card", "bank_transfer"] | None = Field(
+        None, description="how the repayment is made (default balance, which posts at once)")
     at: datetime | None = Field(None, description="a later time to check at, ISO 8601")
     amount: Decimal | None = Field(None, gt=0, le=MAX_AMOUNT, description="another amount to draw, CNY")
 
@@ -82,13 +84,15 @@ def build_tools(context: ConversationContext, policy: Policy, ledger: ToolLedger
         return _dump(_summary(result, lang))
 
     def simulate(action: str = "borrow", repay_amount: Decimal | None = None, repay_all_overdue: bool = False,
-                 at: datetime | None = None, amount: Decimal | None = None) -> str:
-        assumption = Assumption(repay_amount=repay_amount, repay_all_overdue=repay_all_overdue, at=at, amount=amount)
+                 repay_channel: str | None = None, at: datetime | None = None, amount: Decimal | None = None) -> str:
+        assumption = Assumption(repay_amount=repay_amount, repay_all_overdue=repay_all_overdue,
+                                repay_channel=repay_channel, at=at, amount=amount)
         result = what_if(context.snapshot, action, assumption, amount=amount, at=context.at,
                          platform=context.platform, policy=policy)
         ledger.checks.extend([result.before, result.after])
         ledger.calls.append("what_if")
-        return _dump({"resolved": result.resolved_codes, "after": _summary(result.after, lang)})
+        return _dump({"resolved": result.resolved_codes, "after": _summary(result.after, lang),
+                      "repayment_posts_at": result.posts_at.isoformat() if result.posts_at else None})
 
     def search_knowledge(query: str, k: int = 3) -> str:
         if retriever is None:

@@ -108,6 +108,15 @@ def test_tools_read_the_conversation_account_and_count_as_evidence(ask, services
     assert phrased.reason_codes == result.reason_codes
 
 
+def test_the_what_if_tool_says_when_a_transfer_repayment_posts(ask, services) -> None:
+    result = ask("demo-overdue", "为什么借不了5000")
+    model = fake_model(tool_call("what_if", {"repay_all_overdue": True, "repay_channel": "bank_transfer",
+                                             "amount": 5000}), "无关紧要")
+    phraser_for(model, services, mode="tools").phrase("为什么借不了5000", result, ask.context("demo-overdue"))
+    tool_reply = model.requests[1][-1]
+    assert '"repayment_posts_at": "2026-11-23T09:00:00+08:00"' in tool_reply.content  # Friday's transfer, Monday
+
+
 def test_a_tool_call_naming_an_account_is_refused_and_falls_back(ask, services) -> None:
     result = ask("demo-overdue", "为什么借不了5000")
     model = fake_model(tool_call("check_limit", {"action": "borrow", "account_id": "demo-healthy"}), "无关紧要")
