@@ -15,7 +15,9 @@ from pathlib import Path
 import yaml
 
 DATA_FILE = Path(__file__).parent / "data" / "numbers.yaml"
-_CN_NUMERAL = "零〇一二两三四五六七八九十百千万"
+_CN_NUMERAL = "零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟"
+# "两三千", "五六万": a rough range in two neighbouring digits; the draw is read as its upper end.
+_CN_ROUGH_RANGE = re.compile(r"^[一两二三四五六七八]([两二三四五六七八九])(?=[十百千万])")
 _BORROW_BEFORE = re.compile(
     r"(借|贷|取|borrow|draw|take out|get)\s*(个|了)?\s*[¥$]?\s*$", re.IGNORECASE
 )
@@ -42,6 +44,7 @@ class _Vocab:
     repay_before: re.Pattern[str]
     repay_after: re.Pattern[str]
     arabic: re.Pattern[str]
+    arabic_range: re.Pattern[str]
     chinese: re.Pattern[str]
     english: re.Pattern[str]
 
@@ -64,8 +67,14 @@ def _vocab() -> _Vocab:
         repay_after=re.compile(raw["repay_after"], re.IGNORECASE),
         # 1.5万, 5,000元, ¥5000, 5k, 3万5, 1万2千
         arabic=re.compile(
-            rf"(?P<cur>[¥$]\s*)?(?<![A-Za-z0-9_.,/\-])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<frac>\d+))?"
+            rf"(?:(?P<cur>[¥$]\s*|\b(?:cny|rmb)\s*)|(?<![A-Za-z0-9_.,/\-]))(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<frac>\d+))?"
             rf"(?:\s*(?P<unit>{unit_alt})(?![a-z])(?P<tail>\d(?![\d.,]))?)?",
+            re.IGNORECASE,
+        ),
+        # "3000-5000", "2-3k", "3000到5000元": a range, read as its upper end
+        arabic_range=re.compile(
+            rf"(?<![\d.,:/\-])(?P<low>\d[\d,]*)\s*(?:-|~|～|到|至)\s*(?P<high>\d[\d,]*)(?![\d.,:])"
+            rf"(?:\s*(?P<unit>{unit_alt})(?![a-z]))?",
             re.IGNORECASE,
         ),
         chinese=re.compile(rf"[{_CN_NUMERAL}]+(?:点[{_CN_NUMERAL}]+万)?(?P<unit>块钱|块|元)?"),
@@ -79,7 +88,13 @@ def find_amounts(text: str) -> list[AmountMention]:
     """Every money amount in `text`, in order of appearance (text already normalised)."""
     vocab = _vocab()
     found: list[tuple[int, int, Decimal]] = []
+    for match in vocab.arabic_range.finditer(text):
+        value = _range_value(match, text, vocab)
+        if value is not None:
+            found.append((match.start(), match.end(), value))
     for match in vocab.arabic.finditer(text):
+        if _overlaps(found, match.start(), match.end()):
+            continue
         value = _arabic_value(match, text, vocab)
         if value is not None:
             found.append((match.start(), match.end(), value))
@@ -127,16 +142,29 @@ def _arabic_value(match: re.Match[str], text: str, vocab: _Vocab) -> Decimal | N
     return value if value > 0 else None
 
 
+def _range_value(match: re.Match[str], text: str, vocab: _Vocab) -> Decimal | None:
+    """The upper end of a range of money ("3000-5000", "2-3k"); dates, times and ids are not ranges."""
+    if re.match(r"\s*-\d", text[match.end():]):
+        return None  # "138-1234-5678", "2026-11-20"
+    low, high = (Decimal(match.group(g).replace(",", "")) for g in ("low", "high"))
+    unit = (match.group("unit") or "").lower()
+    if not unit and (low < 100 or _followed_by_non_money(text, match.end(), vocab)):
+        return None
+    value = high * vocab.units.get(unit, 1)
+    return value if low < high and value > 0 else None
+
+
 def _chinese_value(match: re.Match[str], text: str, vocab: _Vocab) -> Decimal | None:
     span = match.group(0)
     numeral = span.removesuffix("块钱").removesuffix("块").removesuffix("元")
     # Bare small numerals (一下, 两次, 三天) are not money: ask for a magnitude or a money unit.
-    if not (set(numeral) & set("百千万") or match.group("unit")):
+    if not (set(numeral) & set("百千万佰仟") or match.group("unit")):
         return None
     if not match.group("unit") and _followed_by_non_money(text, match.end(), vocab):
         return None
     import cn2an  # lazy: importing it compiles its patterns (~0.3 s of every CLI start)
 
+    numeral = _CN_ROUGH_RANGE.sub(r"\1", numeral)
     try:
         value = Decimal(str(cn2an.cn2an(numeral, "smart")))
     except (ValueError, KeyError, IndexError):

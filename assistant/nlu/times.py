@@ -30,8 +30,12 @@ _EN_CLOCK = re.compile(
     r"|\b(?P<hour3>\d{1,2}):(?P<minute3>\d{2})\b",
     re.IGNORECASE,
 )
+# "in one day" is usually "within a single day" ("how many loans in one day"), so words start at two.
+_EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+               "ten": 10, "twelve": 12}
+_EN_SMALL = "|".join(_EN_NUMBERS)
 _IN_DURATION = re.compile(
-    rf"(?:\bin\s+(?P<en_n>\d+(?:\.\d+)?|an?|half an?)\s*(?P<en_unit>hours?|hrs?|minutes?|mins?|days?)\b)"
+    rf"(?:\bin\s+(?P<en_n>\d+(?:\.\d+)?|an?|half an?|{_EN_SMALL})\s*(?P<en_unit>hours?|hrs?|minutes?|mins?|days?)\b)"
     rf"|(?:(?P<zh_n>\d+(?:\.\d+)?|[{_CN_DIGITS}半]+)\s*个?\s*(?P<zh_unit>小时|钟头|分钟|天)\s*(?:后|以后|之后))",
     re.IGNORECASE,
 )
@@ -42,6 +46,16 @@ _EN_WEEKDAY = re.compile(
     re.IGNORECASE,
 )
 _ZH_DATE = re.compile(r"(?:(?P<month>\d{1,2})\s*月\s*)?(?P<day>\d{1,2})\s*(?:日|号)")
+_EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# "on the 27th", "Nov 18", "December 10th", "18 Nov": a day of the month, the month optional
+_EN_DATE = re.compile(
+    r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"
+    r"|(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|the\s+(?P<day3>\d{1,2})(?:st|nd|rd|th)\b)",
+    re.IGNORECASE,
+)
+# "月底", "end of the month": the month's last day
+_MONTH_END = re.compile(r"月底|月末|end of (the |this )?month", re.IGNORECASE)
 _LAST_WEEK = re.compile(r"(上个?|上一个?|last)\s*$")
 _ISO_DATE = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
 
@@ -82,6 +96,19 @@ def reports_past_event(text: str) -> bool:
     return any(marker in lowered for marker in words.past_markers + words.past_aspect)
 
 
+def names_a_past_date(text: str, now: datetime) -> bool:
+    """A month and day already past this year, and no nearer time asked about ("I was paying on
+    18 November", not "身份证是11月15号过期的，我明天去更新"): the message speaks of something done,
+    whatever its verbs say."""
+    named = _day_of_month(text.lower())
+    if named is None or named[0] is None:
+        return False
+    today = now.astimezone(SHANGHAI).date()
+    found = _safe_date(today.year, named[0], named[1])
+    asked = find_time(text, now)
+    return found is not None and found < today and (asked is None or asked.date() == _safe_date(today.year + 1, *named))
+
+
 def find_past_day(text: str, now: datetime) -> date | None:
     """The day a reported event happened ("昨天", "周四晚上", "11月19号", "on Thursday"), or None.
 
@@ -104,12 +131,13 @@ def find_past_day(text: str, now: datetime) -> date | None:
         if _LAST_WEEK.search(lowered[max(0, weekday.start() - 6):weekday.start()]):
             return today - timedelta(days=today.weekday() + 7 - target)
         return today - timedelta(days=(today.weekday() - target) % 7)
-    zh_date = _ZH_DATE.search(lowered)
-    if zh_date:
-        month = int(zh_date["month"]) if zh_date["month"] else today.month
-        found = _safe_date(today.year, month, int(zh_date["day"]))
+    named = _day_of_month(lowered)
+    if named:
+        named_month, day = named
+        month = named_month or today.month
+        found = _safe_date(today.year, month, day)
         if found is not None and found > today:
-            found = _safe_date(today.year - 1, month, found.day) if zh_date["month"] else _previous_month(today, found.day)
+            found = _safe_date(today.year - 1, month, found.day) if named_month else _previous_month(today, found.day)
         return found
     return None
 
@@ -178,16 +206,32 @@ def _find_day(text: str, today: date, words: _Words) -> date | None:
         target = words.weekdays[weekday["day"].lower()]
         is_next = (weekday["next"] or "").startswith(("下", "next"))
         return _weekday_date(today, target, is_next)
-    zh_date = _ZH_DATE.search(text)
-    if zh_date:
-        month = int(zh_date["month"]) if zh_date["month"] else today.month
-        found = _safe_date(today.year, month, int(zh_date["day"]))
+    named = _day_of_month(text)
+    if named:
+        named_month, day = named
+        month = named_month or today.month
+        found = _safe_date(today.year, month, day)
         if found is not None and found < today:
             # A date already past this year/month means the next one ("3号" said on the 20th).
-            if zh_date["month"]:
+            if named_month:
                 return _safe_date(today.year + 1, month, found.day)
             return _next_month(today, found.day)
         return found
+    if _MONTH_END.search(text):
+        return _next_month(today, 1) - timedelta(days=1)  # type: ignore[operator]
+    return None
+
+
+def _day_of_month(text: str) -> tuple[int | None, int] | None:
+    """The month (None if unsaid) and day a message names: "11月18号", "the 27th", "Nov 18"."""
+    zh_date = _ZH_DATE.search(text)
+    if zh_date:
+        return (int(zh_date["month"]) if zh_date["month"] else None), int(zh_date["day"])
+    en_date = _EN_DATE.search(text)
+    if en_date:
+        month = en_date["month"] or en_date["month2"]
+        day = en_date["day"] or en_date["day2"] or en_date["day3"]
+        return (_EN_MONTHS.index(month.lower()[:3]) + 1 if month else None), int(day)
     return None
 
 
@@ -274,6 +318,8 @@ def _duration(match: re.Match[str]) -> timedelta:
         n = 1.0
     elif n_text.startswith("half") or n_text == "半":
         n = 0.5
+    elif n_text in _EN_NUMBERS:
+        n = float(_EN_NUMBERS[n_text])
     else:
         n = float(n_text) if n_text.replace(".", "").isdigit() else float(_number(n_text) or 1)
     if unit.startswith(("hour", "hr", "小时", "钟头")):

@@ -16,7 +16,7 @@ from assistant.nlu.intent_model import default_model
 from assistant.nlu.lang import detect_lang
 from assistant.nlu.model import Intent, RepaymentChannel, ReportedRepayment, Understanding
 from assistant.nlu.normalize import normalize
-from assistant.nlu.times import SHANGHAI, find_past_day, find_time, reports_past_event
+from assistant.nlu.times import SHANGHAI, find_past_day, find_time, names_a_past_date, reports_past_event
 
 MAX_MESSAGE_CHARS = 2000
 RULE_CONFIDENCE = 1.0
@@ -77,7 +77,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
     normalized = normalize(text)
     lang, lang_from_text = detect_lang(normalized)
     mentions = find_amounts(normalized)
-    past_event = reports_past_event(normalized)
+    past_event = reports_past_event(normalized) or names_a_past_date(normalized, now)
     what_if = cues.is_what_if(normalized) or _plans_a_repayment(normalized, mentions, now, past_event)
     past = not what_if and past_event
     from assistant.safety.guard import default_guard  # the guard reads assistant.nlu's normaliser

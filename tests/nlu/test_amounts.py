@@ -195,3 +195,16 @@ def test_a_repayment_at_a_later_time_is_supposed_not_reported(text: str, repay: 
 
 def test_hundreds_written_with_a_unit_are_hundreds() -> None:
     assert understand("借8百块就行，交个房租", now=NOW).amount == Decimal(800)
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("能不能借个两三千", "3000"), ("can i borrow like 2-3k", "3000"), ("想借3000-5000之间", "5000"),
+    ("借3000到5000元", "5000"), ("一两万能借吗", "20000"), ("申请借款伍仟元", "5000"), ("Is CNY800 possible to borrow", "800"),
+])
+def test_ranges_formal_numerals_and_glued_currency(text: str, amount: str) -> None:
+    assert understand(text, now=NOW).amount == Decimal(amount)
+
+
+@pytest.mark.parametrize("text", ["电话138-1234-5678", "2026-11-20那天", "9:30-10:00之间"])
+def test_dates_times_and_phone_numbers_are_not_ranges(text: str) -> None:
+    assert find_amounts(text) == []

@@ -69,3 +69,21 @@ def test_days_back_in_other_words() -> None:
     assert str(find_past_day("paid 5,000 via bank transfer the day before yesterday", NOW)) == "2026-11-18"
     assert str(find_past_day("last thursday i made a repayment by transfer", NOW)) == "2026-11-12"
     assert understand("转账是周四晚上转的，什么时候到", now=NOW).at_is_past
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("in two days I'll need to borrow 8k", "2026-11-22"), ("planning to take out 6 grand on the 27th", "2026-11-27"),
+    ("I want to borrow 8000 on December 10th", "2026-12-10"), ("月底想借3万", "2026-11-30"),
+    ("at the end of the month I want to borrow 20,000", "2026-11-30"),
+])
+def test_days_asked_about_in_other_words(text: str, day: str) -> None:
+    reading = understand(text, now=NOW)
+    assert reading.at is not None and str(reading.at.date()) == day and not reading.at_is_past
+
+
+def test_a_month_and_day_already_past_is_a_past_event_unless_a_nearer_time_is_asked() -> None:
+    paid = understand("I was paying on 18 November but my limit is not coming back", now=NOW)
+    assert paid.at_is_past and paid.at is None
+    later = understand("身份证是11月15号过期的，我明天去更新，然后就可以了？", now=NOW)
+    assert not later.at_is_past and str(later.at.date()) == "2026-11-21"
+    assert understand("Is there a cap on how many loans a customer can take in one day?", now=NOW).at is None
