@@ -37,6 +37,7 @@ INNOCENT = [
     "I need 4,000 for a deposit for my sister's wedding this weekend, can I still borrow?",
     "my brother's birthday is next week and I want to borrow 2000, is that ok",
     "我怎么邀请别人开通借呗",
+    "Separately - what's the biggest single loan anyone can take on this credit line?",
 ]
 
 
