@@ -448,9 +448,10 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
     if reading.other_product or reading.off_topic and named is None:
         return "out_of_scope"  # "那花呗呢", "Also, what's the interest rate on the loan I have now?"
     if (reading.asks_to_draw and thread_intent not in BORROW_INTENTS
+            or reading.asks_if_can_borrow and reading.asks_now and thread_intent not in BORROW_INTENTS
             or reading.asks_for_plan and reading.names_borrowing and thread_intent != "cannot_borrow"):
-        # "那我先借2万", "还了以后啥时候能借" after another topic, "换完卡以后最快什么时候能借" after
-        # "how much": the borrow check, answered plan first
+        # "那我先借2万", "还了以后啥时候能借", "那我现在能正常借钱吗" after another topic, "换完卡以后最快
+        # 什么时候能借" after "how much": the borrow check, answered plan first
         return "cannot_borrow"
     return None
 

@@ -28,7 +28,7 @@ _BORROW_BEFORE = re.compile(
     re.IGNORECASE
 )
 _LIMIT_BEFORE = re.compile(
-    r"(额度|可用|余额|limit|available|有|剩|还剩|only|总共|have|got)\s*(明明|本来|应该)?(还|只|就|才)?(有|是|显示|is|was|shows?|says)?\s*$",
+    r"(额度|可用|余额|limit|available|有|剩|还剩|only|总共|have|got)\s*(明明|本来|应该)?(还|只|就|才)?(有|是|显示|写的|写着|is|was|shows?|says)?\s*$",
     re.IGNORECASE
 )
 # A cap or expectation the customer quotes back ("借5000为什么只能借3000", "为什么不是2万", "it only

@@ -474,3 +474,10 @@ def test_the_minimum_draw_asked_inside_a_borrowing_thread_is_the_products_rule()
     minimum = reading("how_much_can_i_borrow", 0.79, is_follow_up=True, speaks_of_self=True, names_borrowing=True)
     minimum = minimum.model_copy(update={"normalized_text": "and what's the minimum i can borrow?"})
     assert next_turn(minimum, BORROW_THREAD, "and what's the minimum I can borrow?").intent == "policy_question"
+
+
+def test_whether_the_writer_can_borrow_now_after_another_topic_is_the_borrow_check() -> None:
+    own = reading("limit_reduced_or_closed", 0.6, is_follow_up=True, may_lean_back=True, speaks_of_self=True,
+                  asks_if_can_borrow=True, asks_now=True, names_borrowing=True)
+    decision = next_turn(own, Thread(intent="limit_reduced_or_closed"), "那我现在能正常借钱吗")
+    assert decision.intent == "cannot_borrow"

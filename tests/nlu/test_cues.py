@@ -45,3 +45,16 @@ def test_a_report_of_identity_theft_asks_for_a_person(text: str) -> None:
 def test_a_settlement_certificate_is_off_the_lines_topics() -> None:
     assert understand("Where can I download a settlement certificate for the loan I paid off in September?", now=NOW).off_topic
     assert understand("借呗结清证明在哪里开", now=NOW).off_topic
+
+
+@pytest.mark.parametrize("text", ["那我的额度还能提吗", "能提回去吗"])
+def test_raising_the_limit_in_other_words_names_an_increase(text: str) -> None:
+    assert understand(text, now=NOW).named_topic == "limit_increase"
+
+
+def test_whether_one_can_borrow_normally_asks_the_borrow_check() -> None:
+    assert understand("那我现在能正常借钱吗", now=NOW).asks_if_can_borrow
+
+
+def test_a_limit_the_app_writes_is_quoted_not_drawn() -> None:
+    assert understand("我现在最多能借多少？可用额度写的7万，但是又提示什么收入核验", now=NOW).amount is None
