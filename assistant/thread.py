@@ -72,7 +72,8 @@ PRODUCT_AMOUNT_RULE = ("单笔", "每笔", "最高", "single draw", "per draw", 
 # Markers that make a follow-up a rule question even when the model ranks the rule second
 # ("一般换收款卡以后多久能生效"); "多久能…" alone is not one ("那怎么办 多久能解" is the account's).
 OUTRIGHT_GENERAL = ("一般", "通常", "标准", "单笔", "最低", "minimum", "smallest", "算高", "什么算", "多少算", "什么意思", "generally", "usually", "normally",
-                    "typically", "in general", "what counts", "what does")
+                    "typically", "in general", "what counts", "what does", "what's a ", "what is a ", "what's an ",
+                    "what is an ")
 MINIMUM_WORDS = ("最低", "最少", "至少", "起借", "minimum", "smallest", "least", "lowest")
 # The model must be this sure a message only thanks or says goodbye to close a thread with it.
 CLOSING_CONFIDENCE = 0.8
@@ -141,7 +142,10 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
             switched = "cannot_borrow"  # "那3000呢？" after "how much": a named amount is a draw to check
         if switched is None:
             return Decision(thread.intent, _amount(reading, thread.intent, thread), "follow_up")
-        return Decision(switched, _amount(reading, switched, thread), "new_topic")
+        # A rule asked in passing ("does this maintenance happen every night?") remembers the
+        # account's topic, so that "now?" next asks it again (`own_case`).
+        about = thread.intent if switched == "policy_question" and thread.intent in SITUATION_INTENTS else None
+        return Decision(switched, _amount(reading, switched, thread), "new_topic", about=about)
     intent: str = reading.intent
     if intent == "appeal_or_human":
         if reading.confidence >= HANDOFF_CONFIDENCE and not reading.mentions_wrong_decision:
@@ -445,6 +449,8 @@ def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
     named = reading.named_topic
     if named is not None and named != thread_intent:
         return named
+    if thread_intent == "policy_question" and reading.amount is not None and not reading.asks_in_general:
+        return "cannot_borrow"  # "ok 55000 then?", "那分两次借，每次6万" after a rule answer: a draw to check
     if reading.other_product or reading.off_topic and named is None:
         return "out_of_scope"  # "那花呗呢", "Also, what's the interest rate on the loan I have now?"
     if (reading.asks_to_draw and thread_intent not in BORROW_INTENTS

@@ -24,13 +24,14 @@ OFF_DOMAIN_MAX_CONFIDENCE = 0.6
 CARD_NUMBER_FLOOR = Decimal(10) ** 12
 VERB_WINDOW = 12  # characters before an amount searched for its verb ("borrowing 9k", "额度明明是两万")
 _BORROW_BEFORE = re.compile(
-    r"(借|贷|取|要|borrow(ing)?|draw(ing)?|take out|take|get|loan of|need|want|借款金额\s*[:：]?)\s*(个|了|款|just|only|like|about|around|the|all the)?\s*$",
+    r"(借|贷|取|要|borrow(ing)?|draw(ing)?|take out|take|get|loan of|need|want|借款金额\s*[:：]?)\s*(个|了|款|这|那|这笔|那笔|just|only|like|about|around|the|all the)?\s*$",
     re.IGNORECASE
 )
 _LIMIT_BEFORE = re.compile(
     r"(额度|可用|余额|limit|available|有|剩|还剩|only|总共|have|got)\s*(明明|本来|应该)?(还|只|就|才)?(有|是|显示|写的|写着|is|was|shows?|says)?\s*$",
     re.IGNORECASE
 )
+_LIMIT_AFTER = re.compile(r"^\s*(元|块|yuan|rmb|cny)?\s*(available|left|limit|可用|的?额度)", re.IGNORECASE)
 # A cap or expectation the customer quotes back ("借5000为什么只能借3000", "为什么不是2万", "it only
 # lets me take 3000"): not the draw.
 _CAP_BEFORE = re.compile(
@@ -177,8 +178,10 @@ def _quoted(normalized: str, mention: AmountMention) -> bool:
 
 
 def _limit_quoted(normalized: str, mention: AmountMention) -> bool:
-    """The limit the customer quotes ("my available shows 70,000", "额度明明是两万")."""
-    return bool(_LIMIT_BEFORE.search(normalized[max(0, mention.start - 2 * VERB_WINDOW):mention.start]))
+    """The limit the customer quotes ("my available shows 70,000", "额度明明是两万", "it says 70000
+    available")."""
+    return bool(_LIMIT_BEFORE.search(normalized[max(0, mention.start - 2 * VERB_WINDOW):mention.start])
+                or _LIMIT_AFTER.search(normalized[mention.end:mention.end + VERB_WINDOW]))
 
 
 def _bounds_a_rule(normalized: str, mention: AmountMention) -> bool:

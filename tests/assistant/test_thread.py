@@ -481,3 +481,18 @@ def test_whether_the_writer_can_borrow_now_after_another_topic_is_the_borrow_che
                   asks_if_can_borrow=True, asks_now=True, names_borrowing=True)
     decision = next_turn(own, Thread(intent="limit_reduced_or_closed"), "那我现在能正常借钱吗")
     assert decision.intent == "cannot_borrow"
+
+
+def test_a_rule_asked_in_passing_remembers_the_accounts_topic_for_the_next_turn() -> None:
+    rule = reading("policy_question", 0.9, asks_in_general=True, frames_as_general=True, is_follow_up=True)
+    thread = Thread(intent="how_much_can_i_borrow", lang="en")
+    decision = next_turn(rule, thread, "does this maintenance happen every night? what are the usual hours?")
+    assert (decision.intent, decision.about) == ("policy_question", "how_much_can_i_borrow")
+    now = reading("policy_question", 0.5, is_follow_up=True, may_lean_back=True, speaks_of_self=True, asks_now=True)
+    assert next_turn(now, after(decision, thread, "en"), "now?").intent == "how_much_can_i_borrow"
+
+
+def test_an_amount_after_a_rule_answer_is_a_draw_to_check() -> None:
+    amount = reading("policy_question", 0.6, is_follow_up=True, may_lean_back=True, amount=Decimal(55000))
+    decision = next_turn(amount, Thread(intent="policy_question"), "ok 55000 then?")
+    assert (decision.intent, decision.amount) == ("cannot_borrow", Decimal(55000))

@@ -58,3 +58,28 @@ def test_whether_one_can_borrow_normally_asks_the_borrow_check() -> None:
 
 def test_a_limit_the_app_writes_is_quoted_not_drawn() -> None:
     assert understand("我现在最多能借多少？可用额度写的7万，但是又提示什么收入核验", now=NOW).amount is None
+
+
+@pytest.mark.parametrize("text", ["我急用钱，这太过分了，给我找个人工", "get me a human pls"])
+def test_a_person_asked_for_in_other_words(text: str) -> None:
+    assert cues.asks_for_person(text.lower())
+
+
+@pytest.mark.parametrize("text", ["how old do you have to be to get a credit line?",
+                                  "does this maintenance happen every night? what are the usual hours?"])
+def test_a_rule_asked_with_a_generic_you_is_a_rule_question(text: str) -> None:
+    assert cues.asks_in_general(text.lower())
+
+
+def test_where_to_see_a_repayment_record_is_off_the_lines_topics() -> None:
+    assert understand("also, where can I see the record of that transfer repayment?", now=NOW).off_topic
+
+
+def test_a_repayment_that_has_not_restored_the_limit_names_that_topic() -> None:
+    reading = understand("also my 980 repayment on the 16th - why hasn't it restored my limit?", now=NOW)
+    assert reading.named_topic == "limit_not_restored"
+
+
+def test_an_available_amount_quoted_after_the_figure_is_not_a_draw() -> None:
+    assert understand("but it says 70000 available", now=NOW).amount is None
+    assert understand("24号以后就能借这10000了吗", now=NOW).amount == 10000

@@ -38,6 +38,7 @@ INNOCENT = [
     "my brother's birthday is next week and I want to borrow 2000, is that ok",
     "我怎么邀请别人开通借呗",
     "Separately - what's the biggest single loan anyone can take on this credit line?",
+    "长期不用就会被关闭吗？一般规则是怎样的",  # "关闭" and "规则" in two sentences: not "switch the rules off"
 ]
 
 
