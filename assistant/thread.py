@@ -160,9 +160,9 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
     if (assumed and thread.intent is None and intent in OPENER_REREAD and reading.named_topic != "limit_not_restored"
             and not reading.asks_in_general and names_the_line):
         return Decision("cannot_borrow", reading.amount, "open_what_if")
-    if reading.other_product and intent in SITUATION_INTENTS:
-        # "花呗额度怎么提升": the question is about the product it names; our line's reading is
-        # offered as a choice ("我在别的银行信用卡上欠了不少，这是不是借不出来的原因").
+    if reading.other_product and (intent in SITUATION_INTENTS or intent == "policy_question"):
+        # "花呗额度怎么提升", "网商贷能借多少": the question is about the product it names; our line's
+        # reading is offered as a choice ("我在别的银行信用卡上欠了不少，这是不是借不出来的原因").
         return Decision("out_of_scope", None, "new_topic", (intent,))
     intent, alternatives, rereads = _reread(reading, intent)
     alternatives = alternatives or _alternatives(reading, intent)

@@ -496,3 +496,9 @@ def test_an_amount_after_a_rule_answer_is_a_draw_to_check() -> None:
     amount = reading("policy_question", 0.6, is_follow_up=True, may_lean_back=True, amount=Decimal(55000))
     decision = next_turn(amount, Thread(intent="policy_question"), "ok 55000 then?")
     assert (decision.intent, decision.amount) == ("cannot_borrow", Decimal(55000))
+
+
+def test_a_rule_question_about_another_product_only_is_out_of_scope() -> None:
+    other = reading("policy_question", 0.7, other_product=True, names_borrowing=True)
+    decision = next_turn(other, Thread(), "网商贷能借多少")
+    assert (decision.intent, decision.alternatives) == ("out_of_scope", ("policy_question",))

@@ -83,3 +83,8 @@ def test_a_repayment_that_has_not_restored_the_limit_names_that_topic() -> None:
 def test_an_available_amount_quoted_after_the_figure_is_not_a_draw() -> None:
     assert understand("but it says 70000 available", now=NOW).amount is None
     assert understand("24号以后就能借这10000了吗", now=NOW).amount == 10000
+
+
+def test_how_long_a_manual_review_takes_is_a_question_not_a_request_for_one() -> None:
+    assert not cues.asks_for_person("人工审核一般要多久")
+    assert cues.asks_for_person("我要人工审核")
