@@ -47,10 +47,14 @@ _EN_WEEKDAY = re.compile(
 )
 _ZH_DATE = re.compile(r"(?:(?P<month>\d{1,2})\s*月\s*)?(?P<day>\d{1,2})\s*(?:日|号)")
 _EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# A month's name or abbreviation, whole ("declined 5 times" is not 5 December). "May" is left
+# out: "I may 5 …" is far likelier than a date in May.
+_EN_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+             r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
 # "on the 27th", "Nov 18", "December 10th", "18 Nov": a day of the month, the month optional
 _EN_DATE = re.compile(
-    r"\b(?:(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"
-    r"|(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    rf"\b(?:(?P<month>{_EN_MONTH})\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_EN_MONTH})"
     r"|the\s+(?P<day3>\d{1,2})(?:st|nd|rd|th)\b)",
     re.IGNORECASE,
 )

@@ -87,3 +87,11 @@ def test_a_month_and_day_already_past_is_a_past_event_unless_a_nearer_time_is_as
     later = understand("身份证是11月15号过期的，我明天去更新，然后就可以了？", now=NOW)
     assert not later.at_is_past and str(later.at.date()) == "2026-11-21"
     assert understand("Is there a cap on how many loans a customer can take in one day?", now=NOW).at is None
+
+
+@pytest.mark.parametrize("text", ["tried to borrow 6,500, declined 3 times", "separate 2 loans please",
+                                  "I may 5 more times try", "declined 5, why"])
+def test_a_word_that_starts_like_a_month_is_not_a_date(text: str) -> None:
+    from assistant.nlu.times import find_time
+
+    assert find_time(text.lower(), NOW) is None
