@@ -17,8 +17,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from tools.clock import posting_eta
-from tools.inputs import to_local
 from tools.engine import run_check
+from tools.inputs import to_local
 from tools.policy import Policy, load_policy
 from tools.result import CheckResult
 from tools.snapshot import Platform, Repayment, Snapshot

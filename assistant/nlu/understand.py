@@ -16,7 +16,13 @@ from assistant.nlu.intent_model import default_model
 from assistant.nlu.lang import detect_lang
 from assistant.nlu.model import Intent, RepaymentChannel, ReportedRepayment, Understanding
 from assistant.nlu.normalize import normalize
-from assistant.nlu.times import SHANGHAI, find_past_day, find_time, names_a_past_date, reports_past_event
+from assistant.nlu.times import (
+    SHANGHAI,
+    find_past_day,
+    find_time,
+    names_a_past_date,
+    reports_past_event,
+)
 
 MAX_MESSAGE_CHARS = 2000
 RULE_CONFIDENCE = 1.0
