@@ -188,10 +188,10 @@ class Assistant:
         simulated = what_if(snapshot, check.action, assumption, amount=amount, at=at,
                             platform=platform, policy=self.policy, before=check)
         repay = snapshot.overdue.amount if assumption.repay_all_overdue else assumption.repay_amount
+        checked_at = simulated.posts_at or assumption.at  # a card or transfer repayment is checked when it posts
         assumption_text = self.composer.assumption_text(
             repay=repay if repay else None, repay_all=assumption.repay_all_overdue,
-            at_text=when(simulated.posts_at or assumption.at, lang) if simulated.posts_at or assumption.at else None,
-            lang=lang,
+            at_text=when(checked_at, lang) if checked_at else None, lang=lang,
             channel=assumption.repay_channel if repay else None)
         body, summary = self.composer.what_if(simulated, lang, assumption_text)
         current = self.composer.check_answer(check, snapshot, lang)

@@ -225,8 +225,8 @@ class Composer:
         if others:
             parts.append(text(lang, "what_if.remaining", codes=self._titles(others, lang)))
         if result.posts_at is not None:
-            channel = templates(lang)["fragments"]["channel"][result.assumption.repay_channel]
-            parts.append(text(lang, "what_if.posts_note", channel=channel, posts_at=when(result.posts_at, lang)))
+            parts.append(text(lang, "what_if.posts_note", channel=_channel_name(result.assumption.repay_channel, lang),
+                              posts_at=when(result.posts_at, lang)))
         elif result.assumption.repay_amount is not None or result.assumption.repay_all_overdue:
             parts.append(text(lang, "what_if.repay_note"))
         summary = WhatIf(assumption=assumption_text, reason_codes=after.reason_codes,
@@ -239,7 +239,7 @@ class Composer:
         pieces = []
         if repay is not None and channel is not None:
             key = "what_if.repay_all_by" if repay_all else "what_if.repay_by"
-            pieces.append(text(lang, key, repay_amount=money(repay), channel=templates(lang)["fragments"]["channel"][channel]))
+            pieces.append(text(lang, key, repay_amount=money(repay), channel=_channel_name(channel, lang)))
         elif repay is not None:
             pieces.append(text(lang, "what_if.repay_all" if repay_all else "what_if.repay", repay_amount=money(repay)))
         if at_text:
@@ -348,3 +348,8 @@ def _dedupe(sections: list[CitedSection]) -> list[CitedSection]:
 
 
 __all__ = ["Composed", "Composer", "SectionBook", "display"]
+
+
+def _channel_name(channel: str | None, lang: str) -> str:
+    """A repayment channel in words ("银行转账", "bank transfer")."""
+    return str(templates(lang)["fragments"]["channel"][channel])

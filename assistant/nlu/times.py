@@ -100,16 +100,15 @@ def reports_past_event(text: str) -> bool:
     return any(marker in lowered for marker in words.past_markers + words.past_aspect)
 
 
-def names_a_past_date(text: str, now: datetime) -> bool:
+def names_a_past_date(text: str, now: datetime, asked: datetime | None) -> bool:
     """A month and day already past this year, and no nearer time asked about ("I was paying on
     18 November", not "身份证是11月15号过期的，我明天去更新"): the message speaks of something done,
-    whatever its verbs say."""
+    whatever its verbs say. `asked`: what find_time reads in the same text."""
     named = _day_of_month(text.lower())
     if named is None or named[0] is None:
         return False
     today = now.astimezone(SHANGHAI).date()
     found = _safe_date(today.year, named[0], named[1])
-    asked = find_time(text, now)
     return found is not None and found < today and (asked is None or asked.date() == _safe_date(today.year + 1, *named))
 
 

@@ -84,8 +84,9 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
     normalized = normalize(text)
     lang, lang_from_text = detect_lang(normalized)
     mentions = find_amounts(normalized)
-    past_event = reports_past_event(normalized) or names_a_past_date(normalized, now)
-    what_if = cues.is_what_if(normalized) or _plans_a_repayment(normalized, mentions, now, past_event)
+    asked = find_time(normalized, now)  # read once: the tense, the what-if and the slot all need it
+    past_event = reports_past_event(normalized) or names_a_past_date(normalized, now, asked)
+    what_if = cues.is_what_if(normalized) or _plans_a_repayment(mentions, asked, past_event)
     past = not what_if and past_event
     from assistant.safety.guard import default_guard  # the guard reads assistant.nlu's normaliser
 
@@ -105,7 +106,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         repay_amount=repay_amount,
         repay_all_overdue=what_if and cues.assumes_overdue_repaid(normalized),
         repay_channel=cast(RepaymentChannel | None, cues.repayment_channel(normalized)) if what_if else None,
-        at=None if past else find_time(normalized, now),
+        at=None if past else asked,
         at_is_past=past,
         reported_repayment=_reported_repayment(normalized, mentions, now) if past else None,
         what_if=what_if,
@@ -157,11 +158,10 @@ def _ranked(normalized: str, unsafe: str | None) -> list[tuple[str, float]]:
     return ranked
 
 
-def _plans_a_repayment(normalized: str, mentions: list[AmountMention], now: datetime, past_event: bool) -> bool:
+def _plans_a_repayment(mentions: list[AmountMention], asked: datetime | None, past_event: bool) -> bool:
     """A repayment of a named amount at a later time ("明天上午用卡还两千，借五千可以吗", "I'll repay
     2500 tonight"): what the customer supposes, as "if I repay … then" is."""
-    return (not past_event and any(m.is_repayment for m in mentions)
-            and find_time(normalized, now) is not None)
+    return not past_event and asked is not None and any(m.is_repayment for m in mentions)
 
 
 def _reported_repayment(normalized: str, mentions: list[AmountMention], now: datetime) -> ReportedRepayment | None:
