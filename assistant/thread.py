@@ -138,8 +138,6 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         return Decision(own, _amount(reading, own, thread), "own_case")
     if thread.intent in THREAD_INTENTS and _leans_back(reading, thread.intent):
         switched = _switched_topic(reading, thread.intent)
-        if switched is None and thread.intent == "how_much_can_i_borrow" and reading.amount is not None:
-            switched = "cannot_borrow"  # "那3000呢？" after "how much": a named amount is a draw to check
         if switched is None:
             return Decision(thread.intent, _amount(reading, thread.intent, thread), "follow_up")
         # A rule asked in passing ("does this maintenance happen every night?") remembers the
@@ -427,39 +425,95 @@ def _own_case_after_a_rule(reading: Understanding, thread: Thread) -> str | None
     return reading.intent if reading.intent in SITUATION_INTENTS else None
 
 
-def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
-    """The other topic a follow-up names ("那提额呢", "那花呗呢"), or None to stay in the thread.
+# -- a follow-up that leaves its thread ------------------------------------------------------------
+# Short follow-ups carry few words, so the model's reading of them alone ("when can I try again?"
+# → a borrow question) must not pull the customer out of their topic: only what the message names
+# switches. The first rule of SWITCHES that applies decides; STAY keeps the thread.
 
-    Short follow-ups carry few words, so the model's reading of them alone ("when can I try
-    again?" → a borrow question) must not pull the customer out of their topic: only a topic
-    the message names, or another product ("那花呗呢"), switches.
-    """
-    outright = any(word in reading.normalized_text for word in OUTRIGHT_GENERAL) and "policy_question" in dict(reading.ranked)
+STAY = None
+
+
+def _asked_generally(reading: Understanding) -> bool:
     # A short turn with only a weak marker ("大概多久能审完") asks about the account's own case.
-    general = reading.frames_as_general or reading.asks_in_general and not reading.asks_for_plan and (
+    outright = (any(word in reading.normalized_text for word in OUTRIGHT_GENERAL)
+                and "policy_question" in dict(reading.ranked))
+    return reading.frames_as_general or reading.asks_in_general and not reading.asks_for_plan and (
         outright or reading.intent == "policy_question" and not reading.may_lean_back)
-    if ((general or reading.asks_how_to)
-            and thread_intent != "policy_question" and not reading.mentions_wrong_decision):
-        return "policy_question"  # "那怎么开通", "那一天最多能借几次": how things work, asked in passing
-    if general and thread_intent == "policy_question" and not reading.mentions_wrong_decision:
-        return None  # "那借呗规定单笔最多能借多少" after a rule answer: still a rule, not one's own maximum
-    if (reading.intent in ("how_much_can_i_borrow", "policy_question") and reading.names_borrowing
-            and reading.amount is None and any(word in reading.normalized_text for word in MINIMUM_WORDS)):
-        return "policy_question"  # "and what's the minimum I can borrow?": the product's minimum draw
-    named = reading.named_topic
-    if named is not None and named != thread_intent:
-        return named
-    if thread_intent == "policy_question" and reading.amount is not None and not reading.asks_in_general:
-        return "cannot_borrow"  # "ok 55000 then?", "那分两次借，每次6万" after a rule answer: a draw to check
-    if reading.other_product or reading.off_topic and named is None:
-        return "out_of_scope"  # "那花呗呢", "Also, what's the interest rate on the loan I have now?"
-    if (reading.asks_to_draw and thread_intent not in BORROW_INTENTS
+
+
+def _rule_in_passing(reading: Understanding, thread_intent: str) -> bool:
+    # "那怎么开通", "那一天最多能借几次": how things work, asked in passing
+    return ((_asked_generally(reading) or reading.asks_how_to) and thread_intent != "policy_question"
+            and not reading.mentions_wrong_decision)
+
+
+def _rule_after_a_rule(reading: Understanding, thread_intent: str) -> bool:
+    # "那借呗规定单笔最多能借多少" after a rule answer: still a rule, not one's own maximum
+    return _asked_generally(reading) and thread_intent == "policy_question" and not reading.mentions_wrong_decision
+
+
+def _asks_the_minimum_draw(reading: Understanding, thread_intent: str) -> bool:
+    # "and what's the minimum I can borrow?": the product's minimum draw
+    return (reading.intent in ("how_much_can_i_borrow", "policy_question") and reading.names_borrowing
+            and reading.amount is None and any(word in reading.normalized_text for word in MINIMUM_WORDS))
+
+
+def _names_another_topic(reading: Understanding, thread_intent: str) -> bool:
+    # "那提额呢", "I do not want the explanation, is my limit going back up?"
+    return reading.named_topic is not None and reading.named_topic != thread_intent
+
+
+def _draw_after_a_rule(reading: Understanding, thread_intent: str) -> bool:
+    # "ok 55000 then?", "那分两次借，每次6万" after a rule answer: a draw to check
+    return thread_intent == "policy_question" and reading.amount is not None and not reading.asks_in_general
+
+
+def _leaves_the_line(reading: Understanding, thread_intent: str) -> bool:
+    # "那花呗呢", "Also, what's the interest rate on the loan I have now?"
+    return reading.other_product or reading.off_topic and reading.named_topic is None
+
+
+def _asks_the_borrow_check(reading: Understanding, thread_intent: str) -> bool:
+    # "那我先借2万", "还了以后啥时候能借", "那我现在能正常借钱吗" after another topic, "换完卡以后最快
+    # 什么时候能借" after "how much": the borrow check, answered plan first
+    return (reading.asks_to_draw and thread_intent not in BORROW_INTENTS
             or reading.asks_if_can_borrow and reading.asks_now and thread_intent not in BORROW_INTENTS
-            or reading.asks_for_plan and reading.names_borrowing and thread_intent != "cannot_borrow"):
-        # "那我先借2万", "还了以后啥时候能借", "那我现在能正常借钱吗" after another topic, "换完卡以后最快
-        # 什么时候能借" after "how much": the borrow check, answered plan first
-        return "cannot_borrow"
-    return None
+            or reading.asks_for_plan and reading.names_borrowing and thread_intent != "cannot_borrow")
+
+
+def _amount_after_how_much(reading: Understanding, thread_intent: str) -> bool:
+    # "那3000呢？" after "how much can I borrow": a named amount is a draw to check
+    return thread_intent == "how_much_can_i_borrow" and reading.amount is not None
+
+
+@dataclass(frozen=True)
+class Switch:
+    """When `applies` to a follow-up inside a thread, the turn goes to `to` (an intent, or one
+    read off the message), or stays in the thread (STAY)."""
+
+    name: str
+    applies: Callable[[Understanding, str], bool]
+    to: str | Callable[[Understanding], str] | None
+
+
+SWITCHES = (
+    Switch("rule_in_passing", _rule_in_passing, "policy_question"),
+    Switch("rule_after_a_rule", _rule_after_a_rule, STAY),
+    Switch("minimum_draw", _asks_the_minimum_draw, "policy_question"),
+    Switch("names_another_topic", _names_another_topic, _named_topic),
+    Switch("draw_after_a_rule", _draw_after_a_rule, "cannot_borrow"),
+    Switch("leaves_the_line", _leaves_the_line, "out_of_scope"),
+    Switch("asks_the_borrow_check", _asks_the_borrow_check, "cannot_borrow"),
+    Switch("amount_after_how_much", _amount_after_how_much, "cannot_borrow"),
+)
+
+
+def _switched_topic(reading: Understanding, thread_intent: str) -> str | None:
+    """The other topic a follow-up names ("那提额呢", "那花呗呢"), or None to stay in the thread."""
+    rule = next((rule for rule in SWITCHES if rule.applies(reading, thread_intent)), None)
+    if rule is None or rule.to is STAY:
+        return None
+    return rule.to if isinstance(rule.to, str) else rule.to(reading)
 
 
 def _amount(reading: Understanding, intent: str, thread: Thread) -> Decimal | None:

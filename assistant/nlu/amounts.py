@@ -18,9 +18,6 @@ DATA_FILE = Path(__file__).parent / "data" / "numbers.yaml"
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟"
 # "两三千", "五六万": a rough range in two neighbouring digits; the draw is read as its upper end.
 _CN_ROUGH_RANGE = re.compile(r"^[一两二三四五六七八]([两二三四五六七八九])(?=[十百千万])")
-_BORROW_BEFORE = re.compile(
-    r"(借|贷|取|borrow|draw|take out|get)\s*(个|了)?\s*[¥$]?\s*$", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True)
@@ -43,6 +40,7 @@ class _Vocab:
     en_scales: dict[str, int]
     repay_before: re.Pattern[str]
     repay_after: re.Pattern[str]
+    small_amount_verb_before: re.Pattern[str]
     arabic: re.Pattern[str]
     arabic_range: re.Pattern[str]
     chinese: re.Pattern[str]
@@ -65,6 +63,7 @@ def _vocab() -> _Vocab:
         en_scales={str(k): int(v) for k, v in raw["english_scales"].items()},
         repay_before=re.compile(raw["repay_before"], re.IGNORECASE),
         repay_after=re.compile(raw["repay_after"], re.IGNORECASE),
+        small_amount_verb_before=re.compile(raw["small_amount_verb_before"], re.IGNORECASE),
         # 1.5万, 5,000元, ¥5000, 5k, 3万5, 1万2千
         arabic=re.compile(
             rf"(?:(?P<cur>[¥$]\s*|\b(?:cny|rmb)\s*)|(?<![A-Za-z0-9_.,/\-]))(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<frac>\d+))?"
@@ -132,7 +131,7 @@ def _arabic_value(match: re.Match[str], text: str, vocab: _Vocab) -> Decimal | N
     if (
         not has_money_marker
         and value < 100
-        and not _BORROW_BEFORE.search(text[max(0, match.start() - 8) : match.start()])
+        and not vocab.small_amount_verb_before.search(text[max(0, match.start() - 8) : match.start()])
     ):
         return None  # "3" in "等3个工作日" or "第2次": small bare numbers need a verb to be money
     multiplier = vocab.units.get(unit, 1)

@@ -30,15 +30,6 @@ _EN_CLOCK = re.compile(
     r"|\b(?P<hour3>\d{1,2}):(?P<minute3>\d{2})\b",
     re.IGNORECASE,
 )
-# "in one day" is usually "within a single day" ("how many loans in one day"), so words start at two.
-_EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-               "ten": 10, "twelve": 12}
-_EN_SMALL = "|".join(_EN_NUMBERS)
-_IN_DURATION = re.compile(
-    rf"(?:\bin\s+(?P<en_n>\d+(?:\.\d+)?|an?|half an?|{_EN_SMALL})\s*(?P<en_unit>hours?|hrs?|minutes?|mins?|days?)\b)"
-    rf"|(?:(?P<zh_n>\d+(?:\.\d+)?|[{_CN_DIGITS}半]+)\s*个?\s*(?P<zh_unit>小时|钟头|分钟|天)\s*(?:后|以后|之后))",
-    re.IGNORECASE,
-)
 _ZH_WEEKDAY = re.compile(r"(?P<next>下个?|这个?|本)?(?:周|星期|礼拜)(?P<day>[一二三四五六日天])")
 _EN_WEEKDAY = re.compile(
     r"\b(?P<next>next|this|on)?\s*(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|"
@@ -46,18 +37,6 @@ _EN_WEEKDAY = re.compile(
     re.IGNORECASE,
 )
 _ZH_DATE = re.compile(r"(?:(?P<month>\d{1,2})\s*月\s*)?(?P<day>\d{1,2})\s*(?:日|号)")
-_EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# A month's name or abbreviation, whole ("declined 5 times" is not 5 December). "May" is left
-# out: "I may 5 …" is far likelier than a date in May.
-_EN_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?"
-             r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
-# "on the 27th", "Nov 18", "December 10th", "18 Nov": a day of the month, the month optional
-_EN_DATE = re.compile(
-    rf"\b(?:(?P<month>{_EN_MONTH})\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
-    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_EN_MONTH})"
-    r"|the\s+(?P<day3>\d{1,2})(?:st|nd|rd|th)\b)",
-    re.IGNORECASE,
-)
 # "月底", "end of the month": the month's last day
 _MONTH_END = re.compile(r"月底|月末|end of (the |this )?month", re.IGNORECASE)
 _LAST_WEEK = re.compile(r"(上个?|上一个?|last)\s*$")
@@ -74,11 +53,19 @@ class _Words:
     past_aspect: tuple[str, ...]
     past_days: dict[str, int]
     salutations: tuple[str, ...]
+    duration_numbers: dict[str, int]
+    month_of: dict[str, int]  # a month's name or abbreviation → its number
+    in_duration: re.Pattern[str]  # "in 2 hours", "两天后"
+    en_date: re.Pattern[str]  # "on the 27th", "Nov 18", "December 10th", "18 Nov"
 
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
     raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    duration_numbers = {str(k): int(v) for k, v in raw["duration_numbers"].items()}
+    month_of = {str(name): int(number) for number, names in raw["months"].items() for name in names}
+    # A month's whole name or abbreviation: "declined 5 times" is not 5 December.
+    month = rf"(?:{'|'.join(sorted(month_of, key=len, reverse=True))})\b\.?"
     return _Words(
         default_hour=int(raw["default_hour"]),
         relative_days={str(k): int(v) for k, v in raw["relative_days"].items()},
@@ -90,6 +77,20 @@ def _words() -> _Words:
         past_aspect=tuple(raw.get("past_aspect", ())),
         past_days={str(k): int(v) for k, v in raw.get("past_days", {}).items()},
         salutations=tuple(str(s) for s in raw.get("salutations", ())),
+        duration_numbers=duration_numbers,
+        month_of=month_of,
+        in_duration=re.compile(
+            rf"(?:\bin\s+(?P<en_n>\d+(?:\.\d+)?|an?|half an?|{'|'.join(duration_numbers)})\s*"
+            rf"(?P<en_unit>hours?|hrs?|minutes?|mins?|days?)\b)"
+            rf"|(?:(?P<zh_n>\d+(?:\.\d+)?|[{_CN_DIGITS}半]+)\s*个?\s*(?P<zh_unit>小时|钟头|分钟|天)\s*(?:后|以后|之后))",
+            re.IGNORECASE,
+        ),
+        en_date=re.compile(
+            rf"\b(?:(?P<month>{month})\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+            rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{month})"
+            r"|the\s+(?P<day3>\d{1,2})(?:st|nd|rd|th)\b)",
+            re.IGNORECASE,
+        ),
     )
 
 
@@ -152,7 +153,7 @@ def find_time(text: str, now: datetime) -> datetime | None:
     lowered = text.lower()
     for salutation in words.salutations:
         lowered = lowered.replace(salutation, " ")
-    duration = _IN_DURATION.search(lowered)
+    duration = words.in_duration.search(lowered)
     if duration:
         return local_now + _duration(duration)
     day = _find_day(lowered, local_now.date(), words)
@@ -230,11 +231,11 @@ def _day_of_month(text: str) -> tuple[int | None, int] | None:
     zh_date = _ZH_DATE.search(text)
     if zh_date:
         return (int(zh_date["month"]) if zh_date["month"] else None), int(zh_date["day"])
-    en_date = _EN_DATE.search(text)
+    en_date = _words().en_date.search(text)
     if en_date:
         month = en_date["month"] or en_date["month2"]
         day = en_date["day"] or en_date["day2"] or en_date["day3"]
-        return (_EN_MONTHS.index(month.lower()[:3]) + 1 if month else None), int(day)
+        return (_words().month_of[month.lower().rstrip(".")] if month else None), int(day)
     return None
 
 
@@ -321,8 +322,8 @@ def _duration(match: re.Match[str]) -> timedelta:
         n = 1.0
     elif n_text.startswith("half") or n_text == "半":
         n = 0.5
-    elif n_text in _EN_NUMBERS:
-        n = float(_EN_NUMBERS[n_text])
+    elif n_text in _words().duration_numbers:
+        n = float(_words().duration_numbers[n_text])
     else:
         n = float(n_text) if n_text.replace(".", "").isdigit() else float(_number(n_text) or 1)
     if unit.startswith(("hour", "hr", "小时", "钟头")):

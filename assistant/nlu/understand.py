@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import cast
 
 from assistant.errors import UserInputError
 from assistant.nlu import cues
 from assistant.nlu.amounts import AmountMention, find_amounts
+from assistant.nlu.draws import CARD_NUMBER_FLOOR, asks_to_draw, draw_amount, quotes_an_amount
 from assistant.nlu.encoder import encode
 from assistant.nlu.intent_model import default_model
 from assistant.nlu.lang import detect_lang
@@ -27,42 +26,6 @@ from assistant.nlu.times import (
 MAX_MESSAGE_CHARS = 2000
 RULE_CONFIDENCE = 1.0
 OFF_DOMAIN_MAX_CONFIDENCE = 0.6
-CARD_NUMBER_FLOOR = Decimal(10) ** 12
-VERB_WINDOW = 12  # characters before an amount searched for its verb ("borrowing 9k", "额度明明是两万")
-_BORROW_BEFORE = re.compile(
-    r"(借|贷|取|要|borrow(ing)?|draw(ing)?|take out|take|get|loan of|need|want|借款金额\s*[:：]?)\s*(个|了|款|这|那|这笔|那笔|just|only|like|about|around|the|all the)?\s*$",
-    re.IGNORECASE
-)
-_LIMIT_BEFORE = re.compile(
-    r"(额度|可用|余额|limit|available|有|剩|还剩|only|总共|have|got)\s*(明明|本来|应该)?(还|只|就|才)?(有|是|显示|写的|写着|is|was|shows?|says)?\s*$",
-    re.IGNORECASE
-)
-_LIMIT_AFTER = re.compile(r"^\s*(元|块|yuan|rmb|cny)?\s*(available|left|limit|可用|的?额度)", re.IGNORECASE)
-# A cap or expectation the customer quotes back ("借5000为什么只能借3000", "为什么不是2万", "it only
-# lets me take 3000"): not the draw.
-_CAP_BEFORE = re.compile(
-    r"((只能|只可以|只让我?|只给我?|仅能|最多只能|最多(可|能|可以)|最少|至少|最低|only|only (lets|let|allows|allowed) me( to)?)"
-    r"\s*(要|借|贷|取|选|borrow|draw|take|get|choose|select)?\s*(个|了)?|不是有?|\bnot|instead of)\s*$",
-    re.IGNORECASE,
-)
-
-# A figure of something else the customer quotes ("逾期了1200", "显示可借15000", "I earn 12k a month",
-# "went from 30000 to 10000", "已经借了2万"): never the draw, even after a borrow verb.
-_OTHER_FIGURE_BEFORE = re.compile(
-    r"(可借|已经借了|已借|逾期(了|的)?|欠(了|款|的)?|overdue( balance| amount)?( is| of| 了)?|工资(每月|每个月)?|收入|月薪|年薪"
-    r"|salary( is)?|income( is)?|\bearn|\bmake|used|用了|已用|降到|降为|变成|变为|减到|up to|down to|(reduced|lowered|cut) to"
-    r"|from\s*[¥￥]?[\d,.]+\s*[kw万千]?\s*to)\s*(是|为|有|:|：)?\s*[¥￥]?\s*$",
-    re.IGNORECASE,
-)
-
-# A draw named before its verb ("那一万五能一次借出来不", "5000能借吗"), not "5000借了".
-_BORROW_AFTER = re.compile(r"^\s*(元|块钱?)?\s*(能|可以|能不能|可不可以|可否)\s*(一次(性)?|全部|都)?\s*(借|贷|取)(?!了)")
-# A limit the customer wants to reach ("把额度提到十万", "raise it to 30k"): not a draw.
-_TARGET_BEFORE = re.compile(r"(提到|提额到|提高到|提升到|涨到|升到|调到|(raise|increase|bump|get) (it|my limit|the limit)?\s*(back )?(up )?to)\s*$",
-                            re.IGNORECASE)
-# An amount that bounds a rule ("借5万以上都要收入认证吗", "loans of 50000 or more"): not a draw.
-_THRESHOLD_AFTER = re.compile(r"^\s*(元|块|rmb|cny|yuan)?\s*(及|或|和)?(以上|以下|以内|起)|^\s*(or|and) (more|above|over|up)",
-                              re.IGNORECASE)
 
 
 def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Understanding:
@@ -102,7 +65,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         lang=lang,
         lang_from_text=lang_from_text,
         normalized_text=normalized,
-        amount=_draw_amount(normalized, mentions),
+        amount=draw_amount(normalized, mentions),
         repay_amount=repay_amount,
         repay_all_overdue=what_if and cues.assumes_overdue_repaid(normalized),
         repay_channel=cast(RepaymentChannel | None, cues.repayment_channel(normalized)) if what_if else None,
@@ -131,8 +94,8 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         named_topic=cast(Intent | None, cues.switched_intent(normalized)),
         other_product=cues.is_other_product(normalized),
         off_topic=cues.is_off_topic_for_product(normalized),
-        asks_to_draw=_asks_to_draw(normalized, mentions),
-        quotes_an_amount=any(_quoted(normalized, m) or _limit_quoted(normalized, m) for m in mentions),
+        asks_to_draw=asks_to_draw(normalized, mentions),
+        quotes_an_amount=quotes_an_amount(normalized, mentions),
         greeting_only=cues.is_greeting(normalized),
         unsafe_kind=unsafe,
         account_id_mentioned=cues.account_id(normalized),
@@ -175,49 +138,3 @@ def _reported_repayment(normalized: str, mentions: list[AmountMention], now: dat
         channel=cast(RepaymentChannel | None, cues.repayment_channel(normalized)),
         day=find_past_day(normalized, now),
     )
-
-
-def _quoted(normalized: str, mention: AmountMention) -> bool:
-    """A cap or an expectation quoted back ("只能借3000", "为什么不是2万"), not an amount asked for."""
-    before = normalized[max(0, mention.start - 24):mention.start]
-    return bool(_CAP_BEFORE.search(before) or _TARGET_BEFORE.search(before)) or _bounds_a_rule(normalized, mention)
-
-
-def _limit_quoted(normalized: str, mention: AmountMention) -> bool:
-    """The limit the customer quotes ("my available shows 70,000", "额度明明是两万", "it says 70000
-    available")."""
-    return bool(_LIMIT_BEFORE.search(normalized[max(0, mention.start - 2 * VERB_WINDOW):mention.start])
-                or _LIMIT_AFTER.search(normalized[mention.end:mention.end + VERB_WINDOW]))
-
-
-def _bounds_a_rule(normalized: str, mention: AmountMention) -> bool:
-    return bool(_THRESHOLD_AFTER.search(normalized[mention.end:mention.end + 8]))
-
-
-def _asks_to_draw(normalized: str, mentions: list[AmountMention]) -> bool:
-    """An amount right after a borrow verb; "借了5000" is a draw already made, not one asked for."""
-    for m in mentions:
-        verb = _BORROW_BEFORE.search(normalized[max(0, m.start - VERB_WINDOW):m.start])
-        named_before_verb = _BORROW_AFTER.search(normalized[m.end:m.end + 12])
-        if m.is_repayment or _quoted(normalized, m):
-            continue
-        if (verb and "了" not in verb.group(0)) or named_before_verb:
-            return True
-    return False
-
-
-def _draw_amount(normalized: str, mentions: list[AmountMention]) -> Decimal | None:
-    """The amount the user wants to draw: after a borrow verb if any, never the limit they quote.
-
-    "我额度还有一万多，为什么借5000借不出来" → 5000, not 10000; "借5000为什么只能借3000" → 5000.
-    """
-    # A 13+ digit figure is a card or account number, never a draw (and must not be echoed).
-    draws = [m for m in mentions if not m.is_repayment and m.value < CARD_NUMBER_FLOOR and not _quoted(normalized, m)
-             and not _OTHER_FIGURE_BEFORE.search(normalized[max(0, m.start - 2 * VERB_WINDOW):m.start])]
-    after_verb = [
-        m for m in draws if _BORROW_BEFORE.search(normalized[max(0, m.start - VERB_WINDOW) : m.start])
-    ]
-    if after_verb:
-        return after_verb[-1].value
-    not_limit = [m for m in draws if not _limit_quoted(normalized, m)]
-    return not_limit[-1].value if not_limit else None
