@@ -13,7 +13,7 @@ turn's slots, for audit and tests):
 |              | reading of one that is not a complaint                          |                           |
 | `own_case`   | after a rule answer, a short turn about the writer's own case   | the situation offered beside the rule |
 | `follow_up`  | a short follow-up, a what-if or a complaint, inside a thread,   | the thread's intent       |
-|              | and the model does not confidently name another topic           |                           |
+|              | that no SWITCHES rule sends to another topic                    | (else `new_topic`)        |
 | `open_what_if` | a what-if or time question opening a conversation              | cannot_borrow             |
 | `new_topic`  | anything else                                                   | the model's best reading, |
 |              |                                                                 | corrected by REREADS      |
