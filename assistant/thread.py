@@ -79,8 +79,10 @@ MINIMUM_WORDS = ("最低", "最少", "至少", "起借", "minimum", "smallest", 
 CLOSING_CONFIDENCE = 0.8
 # Below this, a situation reading of a message about fees or repayment mechanics is out of scope.
 OFF_TOPIC_OVER = 0.7
-# A short turn that names no topic leaves the account's thread only when the model is this sure.
-UNNAMED_SWITCH_CONFIDENCE = 0.8
+# A short turn that names no topic leaves the account's thread only when the model is this sure: short
+# "why" turns are read as another situation at up to 0.95 ("why though? it's my own credit line" → a
+# closure), while a topic asked outright names it (intent_switches) or scores above that.
+UNNAMED_SWITCH_CONFIDENCE = 0.95
 # Readings of "when at the earliest / what must I do to borrow" that are really the borrow check.
 PLAN_QUESTION_READINGS = frozenset({"policy_question", "how_much_can_i_borrow", "limit_not_restored",
                                     "limit_reduced_or_closed", "out_of_scope"})

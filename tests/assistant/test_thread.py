@@ -264,6 +264,10 @@ def test_a_short_turn_naming_no_topic_stays_in_the_accounts_thread() -> None:
     assert next_turn(unasked, BORROW_THREAD, "so age is the issue? what can I do").intent == "cannot_borrow"
     named = reading("limit_increase", 0.65, may_lean_back=True, named_topic="limit_increase")
     assert next_turn(named, BORROW_THREAD, "那提额呢").intent == "limit_increase"
+    # Short "why" turns read confidently as another situation ("why though? it's my own credit
+    # line" → a closure at 0.95): naming nothing, they still ask about the thread.
+    why = reading("limit_reduced_or_closed", 0.94, may_lean_back=True, speaks_of_self=True)
+    assert next_turn(why, BORROW_THREAD, "why though? it's my own credit line").transition == "follow_up"
 
 
 def test_how_to_open_the_line_is_a_rule_question_whoever_asks() -> None:

@@ -29,7 +29,8 @@ def test_a_reported_text_message_is_not_a_question_about_messages() -> None:
     assert not understand("got an sms saying my id expires soon, can i still borrow 3000", now=NOW).off_topic
 
 
-@pytest.mark.parametrize("text", ["so max today is how much", "可用四千为什么最多只能借两千", "how much is the max i can take"])
+@pytest.mark.parametrize("text", ["so max today is how much", "可用四千为什么最多只能借两千", "how much is the max i can take",
+                                  "How much I can borrow now?", "And what's the max I could get right now?"])
 def test_the_maximum_asked_in_other_words_names_that_topic(text: str) -> None:
     assert understand(text, now=NOW).named_topic == "how_much_can_i_borrow"
 
@@ -47,7 +48,8 @@ def test_a_settlement_certificate_is_off_the_lines_topics() -> None:
     assert understand("借呗结清证明在哪里开", now=NOW).off_topic
 
 
-@pytest.mark.parametrize("text", ["那我的额度还能提吗", "能提回去吗"])
+@pytest.mark.parametrize("text", ["那我的额度还能提吗", "能提回去吗", "can I get the limit raised to 200k",
+                                  "Can I apply to get it back up to 30k?"])
 def test_raising_the_limit_in_other_words_names_an_increase(text: str) -> None:
     assert understand(text, now=NOW).named_topic == "limit_increase"
 
@@ -60,7 +62,8 @@ def test_a_limit_the_app_writes_is_quoted_not_drawn() -> None:
     assert understand("我现在最多能借多少？可用额度写的7万，但是又提示什么收入核验", now=NOW).amount is None
 
 
-@pytest.mark.parametrize("text", ["我急用钱，这太过分了，给我找个人工", "get me a human pls"])
+@pytest.mark.parametrize("text", ["我急用钱，这太过分了，给我找个人工", "get me a human pls",
+                                  "I want a person to look into this payment."])
 def test_a_person_asked_for_in_other_words(text: str) -> None:
     assert cues.asks_for_person(text.lower())
 
