@@ -58,6 +58,12 @@ def test_whether_one_can_borrow_normally_asks_the_borrow_check() -> None:
     assert understand("那我现在能正常借钱吗", now=NOW).asks_if_can_borrow
 
 
+@pytest.mark.parametrize("text", ["能不能先借我点钱把逾期还上", "额度还没回来，我能不能先借6000"])
+def test_borrowing_first_asks_to_borrow_now(text: str) -> None:
+    reading = understand(text, now=NOW)
+    assert reading.asks_if_can_borrow and reading.asks_now
+
+
 def test_a_limit_the_app_writes_is_quoted_not_drawn() -> None:
     assert understand("我现在最多能借多少？可用额度写的7万，但是又提示什么收入核验", now=NOW).amount is None
 
