@@ -97,3 +97,8 @@ def test_an_available_amount_quoted_after_the_figure_is_not_a_draw() -> None:
 def test_how_long_a_manual_review_takes_is_a_question_not_a_request_for_one() -> None:
     assert not cues.asks_for_person("人工审核一般要多久")
     assert cues.asks_for_person("我要人工审核")
+
+
+def test_how_to_repay_again_is_repayment_mechanics_but_a_repeated_repayment_is_not() -> None:
+    assert understand("我重新还一次要怎么操作", now=NOW).off_topic
+    assert not understand("我重新还了一次，怎么还是没恢复", now=NOW).off_topic
