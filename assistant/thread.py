@@ -168,7 +168,10 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
     alternatives = alternatives or _alternatives(reading, intent)
     if reading.mentions_wrong_decision and "appeal_or_human" not in alternatives:
         alternatives = (*alternatives[:1], "appeal_or_human")  # a complaint: explain, and offer a person
-    about = alternatives[0] if intent == "policy_question" and alternatives else _topic_named(reading)
+    # A rule question remembers the situation it is about, for "那我的呢" / "ok back to mine" next:
+    # the one offered beside it, else the one it names, else the account's topic before it.
+    earlier = thread.intent if thread.intent in SITUATION_INTENTS else None
+    about = alternatives[0] if intent == "policy_question" and alternatives else _topic_named(reading) or earlier
     return Decision(intent, _amount(reading, intent, thread), "new_topic", alternatives,
                     about=about if intent == "policy_question" else None, rereads=rereads)
 
@@ -285,10 +288,13 @@ def _unsure_about_fees_or_mechanics(reading: Understanding, intent: str) -> bool
 
 
 def _asks_if_i_can_borrow(reading: Understanding, intent: str) -> bool:
-    # "身份证过期了 新的已经拿到了 现在还能借吗": whether the writer can borrow now is the borrow
-    # check ("Can I still borrow if I have an overdue payment?" is a rule: no now)
-    return (reading.asks_if_can_borrow and reading.asks_now and reading.speaks_of_self
-            and intent in ("policy_question", "out_of_scope")
+    # "身份证过期了 新的已经拿到了 现在还能借吗", "今晚 bank transfer 还了8000, 周末能借钱吗": whether
+    # the writer can borrow, now or after their own repayment, is the borrow check ("Can I still
+    # borrow if I have an overdue payment?" is a rule: no now, nothing of theirs)
+    reported = reading.reported_repayment is not None
+    own_case = reading.asks_now and reading.speaks_of_self or reported
+    readings = ("policy_question", "out_of_scope", "limit_not_restored") if reported else ("policy_question", "out_of_scope")
+    return (reading.asks_if_can_borrow and own_case and intent in readings
             and not (reading.asks_in_general or reading.off_topic or reading.other_product))
 
 
@@ -417,8 +423,8 @@ def _own_case_after_a_rule(reading: Understanding, thread: Thread) -> str | None
     offered beside the rule answer, else the model's own situation reading."""
     if thread.intent != "policy_question" or not (reading.speaks_of_self and reading.may_lean_back):
         return None
-    if reading.asks_to_draw or reading.asks_for_plan and reading.names_borrowing:
-        return None  # "那我借8万", "还多少我才能借出来": a draw or the plan to one, checked as one
+    if reading.asks_to_draw or (reading.asks_for_plan or reading.at is not None) and reading.names_borrowing:
+        return None  # "那我借8万", "还多少我才能借出来", "那我晚上12点一过就借": a draw, checked as one
     if reading.named_topic in SITUATION_INTENTS:
         return reading.named_topic  # "我的那笔呢 到底什么时候恢复": the situation it names
     offered = next((intent for _, intent in thread.offered if intent in SITUATION_INTENTS), thread.about)
@@ -466,8 +472,9 @@ def _names_another_topic(reading: Understanding, thread_intent: str) -> bool:
 
 
 def _draw_after_a_rule(reading: Understanding, thread_intent: str) -> bool:
-    # "ok 55000 then?", "那分两次借，每次6万" after a rule answer: a draw to check
-    return thread_intent == "policy_question" and reading.amount is not None and not reading.asks_in_general
+    # "ok 55000 then?", "那分两次借，每次6万", "那我晚上12点一过就借" after a rule answer: a draw to check
+    named_draw = reading.amount is not None or reading.at is not None and reading.names_borrowing
+    return thread_intent == "policy_question" and named_draw and not reading.asks_in_general
 
 
 def _leaves_the_line(reading: Understanding, thread_intent: str) -> bool:

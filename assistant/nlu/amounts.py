@@ -64,10 +64,10 @@ def _vocab() -> _Vocab:
         repay_before=re.compile(raw["repay_before"], re.IGNORECASE),
         repay_after=re.compile(raw["repay_after"], re.IGNORECASE),
         small_amount_verb_before=re.compile(raw["small_amount_verb_before"], re.IGNORECASE),
-        # 1.5万, 5,000元, ¥5000, 5k, 3万5, 1万2千
+        # 1.5万, 5,000元, ¥5000, 5k, 3万5, 1万2千, 10万零1块
         arabic=re.compile(
             rf"(?:(?P<cur>[¥$]\s*|\b(?:cny|rmb)\s*)|(?<![A-Za-z0-9_.,/\-]))(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<frac>\d+))?"
-            rf"(?:\s*(?P<unit>{unit_alt})(?![a-z])(?P<tail>\d(?![\d.,]))?)?",
+            rf"(?:\s*(?P<unit>{unit_alt})(?![a-z])(?:(?P<tail>\d(?![\d.,]))|零(?P<plus>\d{{1,4}})(?![\d.,]|\s*[万千百仟佰kKwW])(?:\s*(?:元|块钱?))?)?)?",
             re.IGNORECASE,
         ),
         # "3000-5000", "2-3k", "3000到5000元": a range, read as its upper end
@@ -138,6 +138,8 @@ def _arabic_value(match: re.Match[str], text: str, vocab: _Vocab) -> Decimal | N
     value *= multiplier
     if match.group("tail") and multiplier >= 10:
         value += Decimal(match.group("tail")) * multiplier / 10  # 3万5 = 35000, 1千2 = 1200
+    if match.group("plus") and multiplier >= 100:
+        value += Decimal(match.group("plus"))  # 10万零1块 = 100001, 1万零500 = 10500
     return value if value > 0 else None
 
 

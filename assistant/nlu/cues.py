@@ -44,6 +44,7 @@ class Cues:
     situation_follow_up_max_words: int
     wrong_decision: re.Pattern[str]
     asks_for_person: re.Pattern[str]
+    declines_person: re.Pattern[str]
     asks_for_plan: re.Pattern[str]
     intent_switches: tuple[tuple[str, re.Pattern[str]], ...]
     account_id: re.Pattern[str]
@@ -80,6 +81,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "follow_up_elliptical",
             "wrong_decision",
             "asks_for_person",
+            "declines_person",
             "asks_for_plan",
             "account_id",
             "domain_words",
@@ -206,7 +208,8 @@ def says_decision_wrong(text: str) -> bool:
 
 def asks_for_person(text: str) -> bool:
     """An explicit request for a person, an appeal or a human review ("转人工", "I want to appeal")."""
-    return bool(load_cues().asks_for_person.search(text))
+    cues = load_cues()
+    return bool(cues.asks_for_person.search(text)) and not cues.declines_person.search(text)
 
 
 def asks_for_plan(text: str) -> bool:
@@ -221,7 +224,11 @@ def mentions_domain(text: str) -> bool:
 
 def switched_intent(text: str) -> str | None:
     """An intent the message names explicitly, for follow-ups that change the topic."""
-    return _first_named(load_cues().intent_switches, text)
+    cues = load_cues()
+    switches = cues.intent_switches
+    if cues.declines_person.search(text):  # "别跟我说转人工，你直接告诉我…" names no hand-off
+        switches = tuple((name, pattern) for name, pattern in switches if name != "appeal_or_human")
+    return _first_named(switches, text)
 
 
 def _first_named(patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> str | None:

@@ -17,12 +17,15 @@ import yaml
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DATA_FILE = Path(__file__).parent / "data" / "times.yaml"
+# A part of the day whose usual hour is this late reads "12点" as midnight ("晚上12点").
+LATE_EVENING_HOUR = 20
 
 _CN_DIGITS = "零〇一二两三四五六七八九十"
 _HOUR = rf"(?P<hour>\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})"
+# One numeral after 点 is a minute only with 分 ("12点一过" is just after 12, "3点一刻" a quarter).
 _ZH_CLOCK = re.compile(
     _HOUR
-    + rf"\s*(?:点|时|:|：)\s*(?:(?P<half>半)|(?P<quarter>一刻)|(?P<minute>\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})分?)?"
+    + rf"\s*(?:点|时|:|：)\s*(?:(?P<half>半)|(?P<quarter>一刻)|(?P<minute>\d{{1,2}}|[{_CN_DIGITS}]{{2,3}}|[{_CN_DIGITS}](?=分))分?)?"
 )
 _EN_CLOCK = re.compile(
     r"\b(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)"
@@ -177,6 +180,8 @@ def _combine(
         hour, minute = clock
         if part is not None and part[1] and hour < 12:
             hour += 12
+        elif part is not None and part[1] and hour == 12 and part[0] >= LATE_EVENING_HOUR:
+            hour = 24  # "晚上12点", "夜里12点": midnight, not noon
     elif part is not None:
         hour, minute = part[0], 0
     else:

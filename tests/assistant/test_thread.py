@@ -506,3 +506,27 @@ def test_a_rule_question_about_another_product_only_is_out_of_scope() -> None:
     other = reading("policy_question", 0.7, other_product=True, names_borrowing=True)
     decision = next_turn(other, Thread(), "网商贷能借多少")
     assert (decision.intent, decision.alternatives) == ("out_of_scope", ("policy_question",))
+
+
+def test_a_rule_question_after_an_account_topic_remembers_it_for_the_own_case_next() -> None:
+    rule = reading("policy_question", 0.95, asks_in_general=True)
+    decision = next_turn(rule, BORROW_THREAD, "In general, what does a loan-purpose review check?")
+    assert (decision.intent, decision.about) == ("policy_question", "cannot_borrow")
+    back = reading("policy_question", 0.71, speaks_of_self=True, may_lean_back=True)
+    thread = after(decision, BORROW_THREAD, "en")
+    assert next_turn(back, thread, "ok back to mine, will it be done by Monday?").intent == "cannot_borrow"
+
+
+def test_a_draw_at_a_named_time_after_a_rule_answer_is_the_borrow_check() -> None:
+    later = reading("policy_question", 0.96, speaks_of_self=True, may_lean_back=True, names_borrowing=True,
+                    is_follow_up=True, at=datetime(2026, 11, 21, 0, 0, tzinfo=UTC))
+    thread = Thread(intent="policy_question", offered=(("现在最多能借多少？", "how_much_can_i_borrow"),))
+    assert next_turn(later, thread, "那我晚上12点一过就借").intent == "cannot_borrow"
+
+
+def test_whether_one_can_borrow_after_ones_own_repayment_is_the_borrow_check() -> None:
+    from assistant.nlu.model import ReportedRepayment
+
+    repaid = reading("policy_question", 0.57, asks_if_can_borrow=True, names_borrowing=True, at_is_past=True,
+                     reported_repayment=ReportedRepayment(amount=Decimal(8000), channel="bank_transfer"))
+    assert next_turn(repaid, Thread(), "今晚 bank transfer 还了8000, 周末能借钱吗").intent == "cannot_borrow"

@@ -23,6 +23,8 @@ from tests.helpers.nlu import NOW
         ("借两万", "20000"),
         ("借一万五", "15000"),
         ("借3万5", "35000"),
+        ("10万零1块呢", "100001"),
+        ("借1万零500", "10500"),
         ("借一千二", "1200"),
         ("I want to borrow 10 grand", "10000"),
         ("can I draw twenty five thousand", "25000"),

@@ -102,3 +102,20 @@ def test_how_long_a_manual_review_takes_is_a_question_not_a_request_for_one() ->
 def test_how_to_repay_again_is_repayment_mechanics_but_a_repeated_repayment_is_not() -> None:
     assert understand("我重新还一次要怎么操作", now=NOW).off_topic
     assert not understand("我重新还了一次，怎么还是没恢复", now=NOW).off_topic
+
+
+@pytest.mark.parametrize("text", ["别跟我说转人工，你直接告诉我周一能不能借3000", "don't transfer me to a human, just explain"])
+def test_a_person_declined_is_not_asked_for(text: str) -> None:
+    reading = understand(text, now=NOW)
+    assert not reading.asks_for_person
+    assert reading.named_topic != "appeal_or_human"
+
+
+def test_a_block_denied_is_a_complaint_about_borrowing() -> None:
+    reading = understand("This is ridiculous. I have never missed a payment and you block me?? Explain. Now.", now=NOW)
+    assert reading.mentions_wrong_decision and reading.cannot_use
+
+
+@pytest.mark.parametrize("text", ["every night?", "what is the max number of lenders allowed?"])
+def test_rules_asked_in_few_words(text: str) -> None:
+    assert understand(text, now=NOW).asks_in_general

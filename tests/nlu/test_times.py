@@ -37,6 +37,8 @@ def _at(text: str) -> str | None:
         ("tonight at 9pm", "2026-11-20T21:00:00+08:00"),
         ("what if I wait until tomorrow?", "2026-11-21T10:00:00+08:00"),
         ("on friday at 11:30", "2026-11-20T11:30:00+08:00"),
+        ("那我晚上12点一过就借", "2026-11-21T00:00:00+08:00"),  # midnight, not noon
+        ("夜里12点能借吗", "2026-11-21T00:00:00+08:00"),
     ],
 )
 def test_times_asked_about(text: str, expected: str) -> None:
