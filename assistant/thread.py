@@ -177,10 +177,13 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
 
 
 def _closes(reading: Understanding, text: str) -> bool:
-    """"好吧，谢谢", "Thanks for explaining.", "行吧，谢谢，我明天再来": a sure greeting reading with
-    no question and no amount closes the conversation's topic rather than asking it again."""
-    return (reading.intent == "greeting" and reading.confidence >= CLOSING_CONFIDENCE and reading.amount is None
-            and not (reading.mentions_wrong_decision or reading.is_follow_up) and "?" not in text and "？" not in text)
+    """"好吧，谢谢", "Thanks for explaining.", "行吧，谢谢，我明天再来", "ok 那就等24号吧，谢谢": a sure
+    greeting reading, or an acceptance that thanks, with no question and no amount closes the
+    conversation's topic rather than asking it again."""
+    closing = (reading.intent == "greeting" and reading.confidence >= CLOSING_CONFIDENCE
+               and not (reading.mentions_wrong_decision or reading.is_follow_up)) or reading.accepts_and_thanks
+    return (closing and reading.amount is None and not reading.asks_for_person
+            and "?" not in text and "？" not in text)
 
 
 # -- re-reading a new topic ----------------------------------------------------------------------

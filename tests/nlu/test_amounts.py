@@ -142,7 +142,8 @@ def test_a_draw_named_before_its_verb(text: str, amount: str) -> None:
     assert (u.amount, u.asks_to_draw) == (Decimal(amount), True)
 
 
-@pytest.mark.parametrize("text", ["my available shows 70,000 though??", "why 最低要 500 啊 这个规定是怎么定的", "刚开通两个月 额度才8000 能提额吗"])
+@pytest.mark.parametrize("text", ["my available shows 70,000 though??", "why 最低要 500 啊 这个规定是怎么定的", "刚开通两个月 额度才8000 能提额吗",
+                                  "为什么才3000，我可用额度有15000"])
 def test_a_limit_or_minimum_quoted_back_is_not_a_draw(text: str) -> None:
     u = understand(text, now=NOW)
     assert (u.amount, u.asks_to_draw, u.quotes_an_amount) == (None, False, True)
