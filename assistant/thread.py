@@ -171,7 +171,8 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
     # A rule question remembers the situation it is about, for "那我的呢" / "ok back to mine" next:
     # the one offered beside it, else the one it names, else the account's topic before it.
     earlier = thread.intent if thread.intent in SITUATION_INTENTS else None
-    about = alternatives[0] if intent == "policy_question" and alternatives else _topic_named(reading) or earlier
+    offered = next((a for a in alternatives if a in SITUATION_INTENTS), None)
+    about = offered or _topic_named(reading) or earlier
     return Decision(intent, _amount(reading, intent, thread), "new_topic", alternatives,
                     about=about if intent == "policy_question" else None, rereads=rereads)
 
@@ -306,6 +307,14 @@ def _asks_for_a_plan(reading: Understanding, intent: str) -> bool:
     return reading.asks_for_plan and intent in PLAN_QUESTION_READINGS
 
 
+def _unsure_off_topic_about_a_check(reading: Understanding, intent: str) -> bool:
+    # "为什么借款要人脸识别" (out of scope at 0.35): a question about one of the line's checks, asked
+    # by no one in particular, is a rule question (close situation readings are offered beside it)
+    return (intent == "out_of_scope" and reading.confidence < CLARIFY_BELOW and reading.names_a_check
+            and "policy_question" in dict(reading.ranked[:3])
+            and not (reading.speaks_of_self or reading.off_topic or reading.other_product))
+
+
 def _named_topic(reading: Understanding) -> str:
     assert reading.named_topic is not None  # the rule that fired checked it
     return reading.named_topic
@@ -346,6 +355,7 @@ REREADS = (
     Reread("draws_now", _draws_now, "cannot_borrow"),
     Reread("repayment_not_shown", _reports_a_repayment_not_shown, "limit_not_restored"),
     Reread("fees_or_mechanics", _unsure_about_fees_or_mechanics, "out_of_scope", offers=REPLACED),
+    Reread("unsure_about_a_check", _unsure_off_topic_about_a_check, "policy_question"),
     Reread("asks_for_a_plan", _asks_for_a_plan, "cannot_borrow"),
     Reread("asks_if_i_can_borrow", _asks_if_i_can_borrow, "cannot_borrow"),
 )
@@ -360,8 +370,9 @@ def _reread(reading: Understanding, intent: str) -> tuple[str, tuple[str, ...], 
             continue
         replaced = intent
         intent = rule.to if isinstance(rule.to, str) else rule.to(reading)
-        if rule.offers is not None:
-            alternatives = (replaced if rule.offers == REPLACED else rule.offers,)
+        offered = replaced if rule.offers == REPLACED else rule.offers
+        if offered is not None:
+            alternatives = (offered,) if offered in IN_SCOPE else ()  # a choice is always an in-scope reading
         fired.append(rule.name)
     return intent, alternatives, tuple(fired)
 

@@ -62,6 +62,7 @@ class Cues:
     asks_if_can_borrow: re.Pattern[str]
     starts_new_topic: re.Pattern[str]
     accepts_and_thanks: re.Pattern[str]
+    names_a_check: re.Pattern[str]
     repayment_channels: tuple[tuple[str, re.Pattern[str]], ...]
 
 
@@ -102,6 +103,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "asks_if_can_borrow",
             "starts_new_topic",
             "accepts_and_thanks",
+            "names_a_check",
         )
     }
     return Cues(

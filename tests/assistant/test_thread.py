@@ -539,3 +539,13 @@ def test_an_acceptance_that_thanks_closes_the_topic_unless_it_asks_or_names_an_a
     assert next_turn(draw, BORROW_THREAD, "ok 那我借3000吧，谢谢").intent == "cannot_borrow"
     person = reading("appeal_or_human", 0.95, accepts_and_thanks=True, asks_for_person=True)
     assert next_turn(person, BORROW_THREAD, "好的，帮我转人工，谢谢").transition == "hand_off"
+
+
+def test_an_unsure_off_topic_reading_of_a_question_about_a_check_is_a_rule_question() -> None:
+    unsure = reading("out_of_scope", 0.35, names_a_check=True, names_borrowing=True,
+                     ranked=(("out_of_scope", 0.35), ("cannot_borrow", 0.21), ("policy_question", 0.2)))
+    decision = next_turn(unsure, Thread(), "为什么借款要人脸识别")
+    assert (decision.intent, decision.rereads) == ("policy_question", ("unsure_about_a_check",))
+    assert "out_of_scope" not in decision.alternatives and decision.about != "out_of_scope"
+    own = unsure.model_copy(update={"speaks_of_self": True})
+    assert next_turn(own, Thread(), "我为什么要人脸识别").intent != "policy_question"

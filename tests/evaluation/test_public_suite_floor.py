@@ -17,14 +17,16 @@ from tests.helpers.evaluation import PUBLIC_CASES
 # citation precision 1.0. Before (2026-11-23, regex cues written with this suite): 0.990 overall.
 # The suite was written by the same hands as the old cues; the learned model trades ~2 points
 # here for the data it was trained on (docs/NLU.md). Floors sit one or two cases below.
+# Raised 2026-12-06 (session 23: 378 of 382 pass; overall 0.990, intent 0.990, cite_sections 0.992,
+# must_mention and must_not_mention 1.0).
 FLOORS = {
-    "pass_rate": 0.96,
-    "pass_rate_intent": 0.96,
+    "pass_rate": 0.98,
+    "pass_rate_intent": 0.98,
     "pass_rate_reason_codes": 0.995,
     "pass_rate_next_steps": 0.995,
-    "pass_rate_cite_sections": 0.94,
-    "pass_rate_must_mention": 0.975,
-    "pass_rate_must_not_mention": 0.94,
+    "pass_rate_cite_sections": 0.98,
+    "pass_rate_must_mention": 0.99,
+    "pass_rate_must_not_mention": 0.99,
     "pass_rate_handoff": 0.995,
     "pass_rate_refused": 0.99,
 }
