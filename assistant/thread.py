@@ -308,11 +308,21 @@ def _asks_for_a_plan(reading: Understanding, intent: str) -> bool:
 
 
 def _unsure_off_topic_about_a_check(reading: Understanding, intent: str) -> bool:
-    # "为什么借款要人脸识别" (out of scope at 0.35): a question about one of the line's checks, asked
-    # by no one in particular, is a rule question (close situation readings are offered beside it)
+    # "为什么借款要人脸识别" (out of scope at 0.35), "review 什么时候结束啊，loan purpose 我都填了": an
+    # unsure off-topic reading of a question about one of the line's checks
     return (intent == "out_of_scope" and reading.confidence < CLARIFY_BELOW and reading.names_a_check
-            and "policy_question" in dict(reading.ranked[:3])
-            and not (reading.speaks_of_self or reading.off_topic or reading.other_product))
+            and not (reading.off_topic or reading.other_product))
+
+
+def _asks_a_rule_about_a_check(reading: Understanding, intent: str) -> bool:
+    # asked by no one in particular, it is a rule question (close situation readings are offered)
+    return (_unsure_off_topic_about_a_check(reading, intent) and not reading.speaks_of_self
+            and "policy_question" in dict(reading.ranked[:3]))
+
+
+def _asks_about_own_check(reading: Understanding, intent: str) -> bool:
+    # asked of one's own account, it is the writer's situation
+    return _unsure_off_topic_about_a_check(reading, intent) and reading.speaks_of_self
 
 
 def _named_topic(reading: Understanding) -> str:
@@ -355,7 +365,8 @@ REREADS = (
     Reread("draws_now", _draws_now, "cannot_borrow"),
     Reread("repayment_not_shown", _reports_a_repayment_not_shown, "limit_not_restored"),
     Reread("fees_or_mechanics", _unsure_about_fees_or_mechanics, "out_of_scope", offers=REPLACED),
-    Reread("unsure_about_a_check", _unsure_off_topic_about_a_check, "policy_question"),
+    Reread("unsure_about_a_check", _asks_a_rule_about_a_check, "policy_question"),
+    Reread("unsure_about_own_check", _asks_about_own_check, _first_situation_ranked),
     Reread("asks_for_a_plan", _asks_for_a_plan, "cannot_borrow"),
     Reread("asks_if_i_can_borrow", _asks_if_i_can_borrow, "cannot_borrow"),
 )

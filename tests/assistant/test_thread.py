@@ -548,4 +548,4 @@ def test_an_unsure_off_topic_reading_of_a_question_about_a_check_is_a_rule_quest
     assert (decision.intent, decision.rereads) == ("policy_question", ("unsure_about_a_check",))
     assert "out_of_scope" not in decision.alternatives and decision.about != "out_of_scope"
     own = unsure.model_copy(update={"speaks_of_self": True})
-    assert next_turn(own, Thread(), "我为什么要人脸识别").intent != "policy_question"
+    assert next_turn(own, Thread(), "review 什么时候结束啊，loan purpose 我都填了").intent == "cannot_borrow"

@@ -119,3 +119,8 @@ def test_a_block_denied_is_a_complaint_about_borrowing() -> None:
 @pytest.mark.parametrize("text", ["every night?", "what is the max number of lenders allowed?"])
 def test_rules_asked_in_few_words(text: str) -> None:
     assert understand(text, now=NOW).asks_in_general
+
+
+def test_what_was_done_today_is_the_writers_own_state_now() -> None:
+    reading = understand("今天借了三笔了 还能再借吗", now=NOW)
+    assert reading.speaks_of_self and reading.asks_now and reading.asks_if_can_borrow
