@@ -71,7 +71,8 @@ PRODUCT_AMOUNT_RULE = ("单笔", "每笔", "最高", "single draw", "per draw", 
 # ("what's the smallest amount I can borrow in one go?").
 # Markers that make a follow-up a rule question even when the model ranks the rule second
 # ("一般换收款卡以后多久能生效"); "多久能…" alone is not one ("那怎么办 多久能解" is the account's).
-OUTRIGHT_GENERAL = ("一般", "通常", "标准", "单笔", "最低", "minimum", "smallest", "算高", "什么算", "多少算", "什么意思", "generally", "usually", "normally",
+OUTRIGHT_GENERAL = ("一般", "通常", "标准", "单笔", "最低", "自然日", "minimum", "smallest", "算高", "什么算", "多少算", "什么意思",
+                    "calendar day", "per 24 hours", "generally", "usually", "normally",
                     "typically", "in general", "what counts", "what does", "what's a ", "what is a ", "what's an ",
                     "what is an ")
 MINIMUM_WORDS = ("最低", "最少", "至少", "起借", "minimum", "smallest", "least", "lowest")
@@ -280,8 +281,13 @@ def _reports_a_repayment_not_shown(reading: Understanding, intent: str) -> bool:
     # a repayment the limit does not show, whatever else the message mentions
     named = reading.named_topic
     restore_named = named == "limit_not_restored" and intent == "out_of_scope" and not reading.asks_in_general
-    return ((reading.reported_repayment is not None or restore_named) and intent in ("out_of_scope", "policy_question")
-            and not reading.other_product and (named == "limit_not_restored" or named is None and not reading.off_topic))
+    # "I paid the overdue 1200 by bank transfer at 8:30, why does my account still say overdue?": read as
+    # the borrow check or a closure, it is still the repayment not shown
+    still_not_shown = (reading.reported_repayment is not None and named == "limit_not_restored"
+                       and intent in SITUATION_INTENTS and not reading.asks_to_draw)
+    return still_not_shown or ((reading.reported_repayment is not None or restore_named)
+                               and intent in ("out_of_scope", "policy_question") and not reading.other_product
+                               and (named == "limit_not_restored" or named is None and not reading.off_topic))
 
 
 def _unsure_about_fees_or_mechanics(reading: Understanding, intent: str) -> bool:
@@ -297,7 +303,10 @@ def _asks_if_i_can_borrow(reading: Understanding, intent: str) -> bool:
     # borrow if I have an overdue payment?" is a rule: no now, nothing of theirs)
     reported = reading.reported_repayment is not None
     own_case = reading.asks_now and reading.speaks_of_self or reported
-    readings = ("policy_question", "out_of_scope", "limit_not_restored") if reported else ("policy_question", "out_of_scope")
+    # A reported repayment the message says has not come back ("额度怎么没回来？周末能借吗") stays a limit question.
+    restore_named = reading.named_topic == "limit_not_restored"
+    readings = ("policy_question", "out_of_scope", "limit_not_restored") if reported and not restore_named \
+        else ("policy_question", "out_of_scope")
     return (reading.asks_if_can_borrow and own_case and intent in readings
             and not (reading.asks_in_general or reading.off_topic or reading.other_product))
 
@@ -508,10 +517,11 @@ def _leaves_the_line(reading: Understanding, thread_intent: str) -> bool:
 
 
 def _asks_the_borrow_check(reading: Understanding, thread_intent: str) -> bool:
-    # "那我先借2万", "还了以后啥时候能借", "那我现在能正常借钱吗" after another topic, "换完卡以后最快
-    # 什么时候能借" after "how much": the borrow check, answered plan first
+    # "那我先借2万", "还了以后啥时候能借", "那我现在能正常借钱吗", "will I be able to borrow on Monday
+    # then?" after another topic, "换完卡以后最快什么时候能借" after "how much": the borrow check
     return (reading.asks_to_draw and thread_intent not in BORROW_INTENTS
-            or reading.asks_if_can_borrow and reading.asks_now and thread_intent not in BORROW_INTENTS
+            or reading.asks_if_can_borrow and (reading.asks_now or reading.at is not None)
+            and thread_intent not in BORROW_INTENTS
             or reading.asks_for_plan and reading.names_borrowing and thread_intent != "cannot_borrow")
 
 

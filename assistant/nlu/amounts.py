@@ -67,7 +67,7 @@ def _vocab() -> _Vocab:
         # 1.5万, 5,000元, ¥5000, 5k, 3万5, 1万2千, 10万零1块
         arabic=re.compile(
             rf"(?:(?P<cur>[¥$]\s*|\b(?:cny|rmb)\s*)|(?<![A-Za-z0-9_.,/\-]))(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<frac>\d+))?"
-            rf"(?:\s*(?P<unit>{unit_alt})(?![a-z])(?:(?P<tail>\d(?![\d.,]))|零(?P<plus>\d{{1,4}})(?![\d.,]|\s*[万千百仟佰kKwW])(?:\s*(?:元|块钱?))?)?)?",
+            rf"(?:\s*(?P<unit>{unit_alt})(?![a-z])(?:(?P<tail>\d(?!\d|[.,]\d))|零(?P<plus>\d{{1,4}})(?!\d|[.,]\d|\s*[万千百仟佰kKwW])(?:\s*(?:元|块钱?))?)?)?",
             re.IGNORECASE,
         ),
         # "3000-5000", "2-3k", "3000到5000元": a range, read as its upper end

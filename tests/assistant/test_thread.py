@@ -549,3 +549,22 @@ def test_an_unsure_off_topic_reading_of_a_question_about_a_check_is_a_rule_quest
     assert "out_of_scope" not in decision.alternatives and decision.about != "out_of_scope"
     own = unsure.model_copy(update={"speaks_of_self": True})
     assert next_turn(own, Thread(), "review 什么时候结束啊，loan purpose 我都填了").intent == "cannot_borrow"
+
+
+def test_a_repayment_reported_as_not_shown_is_a_limit_question_whatever_the_model_reads() -> None:
+    from assistant.nlu.model import ReportedRepayment
+
+    still = reading("cannot_borrow", 0.8, named_topic="limit_not_restored",
+                    reported_repayment=ReportedRepayment(amount=Decimal(1200), channel="bank_transfer"))
+    assert next_turn(still, Thread(), "I paid the overdue 1200 … why does my account still say overdue?").intent \
+        == "limit_not_restored"
+    asks_too = reading("limit_not_restored", 0.8, named_topic="limit_not_restored", asks_if_can_borrow=True,
+                       reported_repayment=ReportedRepayment(amount=Decimal(8000), channel="bank_transfer"))
+    assert next_turn(asks_too, Thread(), "今晚8点转账还了8000，额度怎么没回来？周末能借吗？").intent == "limit_not_restored"
+
+
+def test_whether_one_can_borrow_at_a_named_time_after_another_topic_is_the_borrow_check() -> None:
+    later = reading("limit_not_restored", 0.9, asks_if_can_borrow=True, may_lean_back=True, is_follow_up=True,
+                    at=datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    thread = Thread(intent="limit_not_restored")
+    assert next_turn(later, thread, "will I be able to borrow on Monday then?").intent == "cannot_borrow"

@@ -124,3 +124,29 @@ def test_rules_asked_in_few_words(text: str) -> None:
 def test_what_was_done_today_is_the_writers_own_state_now() -> None:
     reading = understand("今天借了三笔了 还能再借吗", now=NOW)
     assert reading.speaks_of_self and reading.asks_now and reading.asks_if_can_borrow
+
+
+def test_a_bank_transfer_done_is_a_repayment_reported_not_a_draw() -> None:
+    reading = understand("did a bank transfer of 8000 tonight around 8pm to pay my credit line back. "
+                         "will my limit be back by tomorrow?", now=NOW)
+    assert reading.amount is None and reading.reported_repayment is not None
+    assert reading.reported_repayment.amount == 8000
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("18号还的1856.42，怎么额度没涨回来？", "limit_not_restored"),
+    ("I paid the overdue 1200 by bank transfer at 8:30 this morning, why does my account still say overdue?",
+     "limit_not_restored"),
+    ("那我用满90天就能提了吗", "limit_increase"),
+])
+def test_topics_named_in_other_words(text: str, topic: str) -> None:
+    assert understand(text, now=NOW).named_topic == topic
+
+
+def test_more_readings_in_other_words() -> None:
+    assert understand("how do I retry the payment?", now=NOW).off_topic
+    assert understand("我在别的几个平台确实也有借款，跟这个有关系吗", now=NOW).asks_about_cause
+    assert understand("明白了，谢谢您的解答。", now=NOW).accepts_and_thanks
+    assert not understand("ID expired？？真的假的，那 upload 新的就行？", now=NOW).frames_as_general
+    assert understand("will I be able to borrow on Monday then?", now=NOW).asks_if_can_borrow
+    assert understand("and can I still borrow meanwhile? like 2000", now=NOW).asks_now
