@@ -303,10 +303,11 @@ def _asks_if_i_can_borrow(reading: Understanding, intent: str) -> bool:
     # borrow if I have an overdue payment?" is a rule: no now, nothing of theirs)
     reported = reading.reported_repayment is not None
     own_case = reading.asks_now and reading.speaks_of_self or reported
-    # A reported repayment the message says has not come back ("额度怎么没回来？周末能借吗") stays a limit question.
-    restore_named = reading.named_topic == "limit_not_restored"
-    readings = ("policy_question", "out_of_scope", "limit_not_restored") if reported and not restore_named \
-        else ("policy_question", "out_of_scope")
+    readings = {"policy_question", "out_of_scope"}
+    if reported and reading.named_topic != "limit_not_restored":
+        # a limit reading too, unless the message says the repayment has not come back
+        # ("额度怎么没回来？周末能借吗" stays a limit question)
+        readings.add("limit_not_restored")
     return (reading.asks_if_can_borrow and own_case and intent in readings
             and not (reading.asks_in_general or reading.off_topic or reading.other_product))
 
