@@ -302,7 +302,9 @@ def _asks_if_i_can_borrow(reading: Understanding, intent: str) -> bool:
     # the writer can borrow, now or after their own repayment, is the borrow check ("Can I still
     # borrow if I have an overdue payment?" is a rule: no now, nothing of theirs)
     reported = reading.reported_repayment is not None
-    own_case = reading.asks_now and reading.speaks_of_self or reported
+    # "我今年61了，还能用借呗借钱吗" read out of scope, unsure: the writer asks of their own line
+    unsure_off_topic = intent == "out_of_scope" and reading.confidence < CLARIFY_BELOW
+    own_case = (reading.asks_now or unsure_off_topic) and reading.speaks_of_self or reported
     readings = {"policy_question", "out_of_scope"}
     if reported and reading.named_topic != "limit_not_restored":
         # a limit reading too, unless the message says the repayment has not come back

@@ -568,3 +568,10 @@ def test_whether_one_can_borrow_at_a_named_time_after_another_topic_is_the_borro
                     at=datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
     thread = Thread(intent="limit_not_restored")
     assert next_turn(later, thread, "will I be able to borrow on Monday then?").intent == "cannot_borrow"
+
+
+def test_an_unsure_off_topic_reading_of_whether_i_can_borrow_is_the_borrow_check() -> None:
+    own = reading("out_of_scope", 0.55, asks_if_can_borrow=True, speaks_of_self=True, names_borrowing=True)
+    assert next_turn(own, Thread(), "我今年61了，还能用借呗借钱吗").intent == "cannot_borrow"
+    sure = own.model_copy(update={"confidence": 0.9})
+    assert next_turn(sure, Thread(), "x").intent == "out_of_scope"
