@@ -113,7 +113,8 @@ def names_a_past_date(text: str, now: datetime, asked: datetime | None) -> bool:
         return False
     today = now.astimezone(SHANGHAI).date()
     found = _safe_date(today.year, named[0], named[1])
-    return found is not None and found < today and (asked is None or asked.date() == _safe_date(today.year + 1, *named))
+    next_year = _safe_date(today.year + 1, named[0], named[1])
+    return found is not None and found < today and (asked is None or asked.date() == next_year)
 
 
 def find_past_day(text: str, now: datetime) -> date | None:
@@ -227,7 +228,8 @@ def _find_day(text: str, today: date, words: _Words) -> date | None:
             return _next_month(today, found.day)
         return found
     if _MONTH_END.search(text):
-        return _next_month(today, 1) - timedelta(days=1)  # type: ignore[operator]
+        first_of_next = _next_month(today, 1)
+        return first_of_next - timedelta(days=1) if first_of_next else None
     return None
 
 
