@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -48,8 +49,14 @@ class _Vocab:
 
 
 @lru_cache(maxsize=1)
+def number_words() -> dict[str, Any]:
+    """data/numbers.yaml, parsed once per process (the amount parser and draws.py both read it)."""
+    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _vocab() -> _Vocab:
-    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    raw = number_words()
     units = {str(k).lower(): int(v) for k, v in raw["money_units"].items()}
     unit_alt = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
     en_words = sorted({*raw["english_units"], *raw["english_scales"]}, key=len, reverse=True)

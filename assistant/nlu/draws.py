@@ -12,9 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-import yaml
-
-from assistant.nlu.amounts import DATA_FILE, AmountMention
+from assistant.nlu.amounts import AmountMention, number_words
 
 # A 13+ digit figure is a card or account number, never a draw (and must not be echoed).
 CARD_NUMBER_FLOOR = Decimal(10) ** 12
@@ -36,7 +34,7 @@ class _Context:
 
 @lru_cache(maxsize=1)
 def _roles() -> dict[str, tuple[_Context, ...]]:
-    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))["amount_roles"]
+    raw = number_words()["amount_roles"]
     return {
         role: tuple(_Context(c["side"], int(c["window"]), re.compile(c["pattern"], re.IGNORECASE)) for c in contexts)
         for role, contexts in raw.items()
