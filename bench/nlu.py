@@ -6,6 +6,8 @@ Reports, for the shipped intent model (assistant/nlu/data/intent_model.npz):
 - intent accuracy, overall and on in-scope questions, per language, on the frozen test split
   (datasets/intents; `--split dev` while tuning: report test once per model change);
 - the same through the whole `understand()` (cues and greeting rules included);
+- later checks: messages written after the freeze that hash to test (never trained or tuned on),
+  per source file, through `understand()` (read with the test split, once per model change);
 - paraphrase consistency: AFQMC label-1 pairs, neither side trained on, both sides read as in
   scope, that get the same intent;
 - `understand()` latency per message on one core: p50/p95 with fresh messages (the sentence
@@ -55,6 +57,22 @@ def accuracy(split: str, errors: int) -> dict[str, Any]:
     return {"model": {k: v.as_dict() for k, v in model_only.items()},
             "understand": {k: v.as_dict() for k, v in through.items()},
             "confusions": through["all"].confusions}
+
+
+def held_aside() -> dict[str, Any]:
+    from assistant.nlu import understand
+    from assistant.nlu.normalize import normalize
+    from assistant.nlu.training.data import TrainingItem
+    from assistant.nlu.training.evaluate import figures
+    from assistant.nlu.training.splits import load_held_aside
+
+    now = datetime.fromisoformat("2026-11-20T10:00:00+08:00")
+    out: dict[str, Any] = {}
+    for source in sorted({i.source for i in load_held_aside()}):
+        chosen = [i for i in load_held_aside() if i.source == source]
+        items = [TrainingItem(normalize(i.text), i.intent, i.lang, 1.0, i.text) for i in chosen]
+        out[source] = figures(items, [understand(i.text, now=now).intent for i in chosen]).as_dict()
+    return out
 
 
 def paraphrases() -> dict[str, Any]:
@@ -137,6 +155,8 @@ def main() -> None:
     args = parser.parse_args()
     report: dict[str, Any] = {"split": args.split, "accuracy": accuracy(args.split, args.errors),
                               "paraphrase_consistency": paraphrases()}
+    if args.split == "test":
+        report["held_aside"] = held_aside()
     if not args.no_latency:
         report["latency"] = latency(args.split)
     print(json.dumps(report, ensure_ascii=False, indent=1))
