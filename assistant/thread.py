@@ -10,7 +10,7 @@ turn's slots, for audit and tests):
 | `greet`      | the whole message is a greeting                                 | greeting (thread kept)    |
 | `choose`     | the message is a clarifying choice offered on the last turn     | that choice's intent      |
 | `hand_off`   | an explicit request for a person / appeal / review, or a sure   | appeal_or_human (thread kept) |
-|              | reading of one that is not a complaint                          |                           |
+|              | reading of one that is neither a complaint nor asked in general |                           |
 | `own_case`   | after a rule answer, a short turn about the writer's own case   | the situation offered beside the rule |
 | `follow_up`  | a short follow-up, a what-if or a complaint, inside a thread,   | the thread's intent       |
 |              | that no SWITCHES rule sends to another topic                    | (else `new_topic`)        |
@@ -148,6 +148,11 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         about = thread.intent if switched == "policy_question" and thread.intent in SITUATION_INTENTS else None
         return Decision(switched, _amount(reading, switched, thread), "new_topic", about=about)
     intent: str = reading.intent
+    if intent == "appeal_or_human" and reading.asks_in_general:
+        # "申诉一般要多久有结果": how appeals work is a rule (guide, rule 1); a ticket opened unasked
+        # is an action the customer did not take, so the person is offered as a choice instead.
+        return Decision("policy_question", None, "new_topic", ("appeal_or_human",),
+                        about=thread.intent if thread.intent in SITUATION_INTENTS else None)
     if intent == "appeal_or_human":
         if reading.confidence >= HANDOFF_CONFIDENCE and not reading.mentions_wrong_decision:
             return Decision("appeal_or_human", None, "hand_off")

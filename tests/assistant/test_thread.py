@@ -41,6 +41,17 @@ def test_hand_off_only_on_an_explicit_request() -> None:
     assert after(decision, BORROW_THREAD, "zh").intent == "cannot_borrow"  # the summary's thread stays
 
 
+def test_how_appeals_work_asked_in_general_is_a_rule_with_a_person_offered_not_a_hand_off() -> None:
+    general = reading("appeal_or_human", 0.62, asks_in_general=True,
+                      ranked=(("appeal_or_human", 0.62), ("policy_question", 0.37)))
+    decision = next_turn(general, Thread(intent="limit_reduced_or_closed"), "申诉一般要多久有结果")
+    assert (decision.intent, decision.transition) == ("policy_question", "new_topic")
+    assert decision.alternatives == ("appeal_or_human",)
+    assert decision.about == "limit_reduced_or_closed"
+    asked = reading("appeal_or_human", 0.9)
+    assert next_turn(asked, Thread(), "我要申诉").transition == "hand_off"
+
+
 def test_a_complaint_after_an_answer_explains_the_thread_instead_of_handing_off() -> None:
     complaint = reading("appeal_or_human", 0.55, mentions_wrong_decision=True,
                         ranked=(("appeal_or_human", 0.55), ("limit_reduced_or_closed", 0.4)))
