@@ -150,3 +150,8 @@ def test_more_readings_in_other_words() -> None:
     assert not understand("ID expired？？真的假的，那 upload 新的就行？", now=NOW).frames_as_general
     assert understand("will I be able to borrow on Monday then?", now=NOW).asks_if_can_borrow
     assert understand("and can I still borrow meanwhile? like 2000", now=NOW).asks_now
+
+
+def test_what_papers_a_procedure_needs_is_asked_in_general_unless_the_writer_asks_for_their_own() -> None:
+    assert cues.asks_in_general("申诉需要准备什么材料")
+    assert not cues.asks_in_general("需要我提供什么材料 to unfreeze?")
