@@ -22,16 +22,16 @@ from assistant.nlu.training.evaluate import IN_SCOPE, by_language, paraphrase_co
 from assistant.nlu.training.splits import check_frozen, load_held_aside, load_labelled, split_of
 
 # Measured on the frozen test split, 2026-12-07 (bench/nlu.py, joint chars + vector model, C 16,
-# vector scale 3, trained with labelled batches 1-11 and the written chat messages): accuracy
-# zh 0.884, en 0.891; in scope zh 0.848, en 0.929; paraphrase consistency 0.848 (387 pairs).
+# vector scale 3, trained with labelled batches 1-11 and the written chat messages 1-4): accuracy
+# zh 0.886, en 0.892; in scope zh 0.849, en 0.929; paraphrase consistency 0.836 (383 pairs).
 # Issue 12's targets (0.95 / 0.90 / 0.97) are not reached; the floors sit just under today's figures.
 ACCURACY_FLOOR = {"zh": 0.875, "en": 0.86}
 IN_SCOPE_FLOOR = {"zh": 0.838, "en": 0.895}
 PARAPHRASE_FLOOR = 0.82
-# The chat messages written after the freeze that hash to test (never trained or tuned on):
-# the model reads 0.910 of chat_1's 200 and 0.929 of chat_2's 197 right (0.872 of the 397
-# through the model trained before they were written).
-HELD_ASIDE_CHAT_FLOOR = 0.90
+CHAT_FILES = ("chat_1.jsonl", "chat_2.jsonl", "chat_3.jsonl", "chat_4.jsonl")
+# The chat messages written after the freeze that hash to test (never trained or tuned on): the
+# model reads 0.930, 0.934, 0.908 and 0.906 of files 1-4 (200, 197, 195, 202 messages) right.
+HELD_ASIDE_CHAT_FLOOR = 0.89
 
 
 def test_the_test_split_is_frozen_large_enough_and_disjoint_from_training() -> None:
@@ -47,7 +47,7 @@ def test_the_test_split_is_frozen_large_enough_and_disjoint_from_training() -> N
 
 def test_messages_written_after_the_freeze_that_hash_to_test_are_in_no_split() -> None:
     held = {i.text for i in load_held_aside()}
-    assert {"chat_1.jsonl", "chat_2.jsonl"} <= {i.source for i in load_held_aside()}
+    assert set(CHAT_FILES) <= {i.source for i in load_held_aside()}
     assert all(split_of(text) == "test" for text in held)
     assert not held & {i.text for i in load_labelled()}
     assert not held & {i.original for split in ("train", "dev") for i in training_items(split)}
@@ -106,7 +106,7 @@ def test_paraphrase_consistency_floor_outside_the_training_data() -> None:
 
 @pytest.mark.slow
 def test_accuracy_floor_on_the_chat_messages_held_aside() -> None:
-    for source in ("chat_1.jsonl", "chat_2.jsonl"):
+    for source in CHAT_FILES:
         items = [i for i in load_held_aside() if i.source == source]
         predicted = predict(default_model(), [normalize(i.text) for i in items])
         right = sum(p == i.intent for i, p in zip(items, predicted, strict=True))
