@@ -80,6 +80,10 @@ MINIMUM_WORDS = ("最低", "最少", "至少", "起借", "minimum", "smallest", 
 CLOSING_CONFIDENCE = 0.8
 # Below this, a situation reading of a message about fees or repayment mechanics is out of scope.
 OFF_TOPIC_OVER = 0.7
+# A short turn that names no topic leaves the account's thread only when the model is this sure: short
+# "why" turns are read as another situation at up to 0.95 ("why though? it's my own credit line" → a
+# closure), while a topic asked outright names it (intent_switches) or scores above that.
+UNNAMED_SWITCH_CONFIDENCE = 0.95
 # Readings of "when at the earliest / what must I do to borrow" that are really the borrow check.
 PLAN_QUESTION_READINGS = frozenset({"policy_question", "how_much_can_i_borrow", "limit_not_restored",
                                     "limit_reduced_or_closed", "out_of_scope"})
@@ -436,11 +440,10 @@ def _leans_back(reading: Understanding, thread_intent: str) -> bool:
     own_case = (reading.intent == "policy_question" and reading.may_lean_back
                 and thread_intent in SITUATION_INTENTS and reading.named_topic is None)
     # "I click more times it will pass?" read as an increase, "so age is the issue? what can I do"
-    # read as a request for a person: a short turn naming no topic is about the account's thread,
-    # however sure the model is ("why zero?" is read as a closure at 0.96: a message alone cannot
-    # say which situation it follows; a topic asked outright is named, intent_switches).
+    # read as a request for a person: a short turn naming no topic is about the account's thread.
     unnamed = (reading.intent in SITUATION_INTENTS | {"appeal_or_human"} and reading.intent != thread_intent
                and thread_intent in SITUATION_INTENTS and reading.may_lean_back and reading.named_topic is None
+               and reading.confidence < UNNAMED_SWITCH_CONFIDENCE
                and not (reading.asks_for_person or reading.other_product or reading.off_topic))
     # "我早就还清了啊" after an answer: an objection that names no repayment to look up.
     objects = (reading.reported_repayment is not None and thread_intent in SITUATION_INTENTS

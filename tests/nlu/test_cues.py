@@ -155,17 +155,3 @@ def test_more_readings_in_other_words() -> None:
 def test_what_papers_a_procedure_needs_is_asked_in_general_unless_the_writer_asks_for_their_own() -> None:
     assert cues.asks_in_general("申诉需要准备什么材料")
     assert not cues.asks_in_general("需要我提供什么材料 to unfreeze?")
-
-
-@pytest.mark.parametrize(("text", "topic"), [
-    ("之前3万的时候能借更多 为什么降了", "limit_reduced_or_closed"),
-    ("when did they close it, and what was my limit before that", "limit_reduced_or_closed"),
-    ("ok but i can still borrow right? how much", "how_much_can_i_borrow"),
-])
-def test_a_topic_asked_outright_in_a_follow_up_is_named(text: str, topic: str) -> None:
-    assert cues.switched_intent(text) == topic
-
-
-@pytest.mark.parametrize("text", ["why zero?", "why though? it's my own credit line", "凭什么啊"])
-def test_a_bare_why_names_no_topic(text: str) -> None:
-    assert cues.switched_intent(text) is None
