@@ -14,7 +14,7 @@ from tests.helpers.nlu import NOW
 
 # The chars-only head reads each above 0.99; the full model agrees.
 SURE = ["还款了额度怎么没恢复", "why was my credit line closed"]
-# The full model reads it close (how_much_can_i_borrow 0.49, policy_question 0.36): the dialogue
+# The full model reads it close (how_much_can_i_borrow 0.43, policy_question 0.38): the dialogue
 # offers a clarifying choice, so the answer must not come from the n-grams alone.
 UNSURE = "问下额度"
 

@@ -97,10 +97,25 @@ def propagated_items(split: Split) -> list[TrainingItem]:
             for t, (intent, lang) in sorted(found.items())]
 
 
+@cache
+def evaluation_texts() -> frozenset[str]:
+    """Every user turn of the public evaluation suite and of the held-out conversations: never
+    trained on, whatever data file repeats them (short, common messages such as "我要申诉" recur
+    in the labelled data and the helpers' chat messages)."""
+    texts: set[str] = set()
+    for path in sorted((ROOT / "eval" / "cases").glob("*.jsonl")) + sorted((ROOT / "eval" / "fresh").glob("conversations*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts.update(turn["user"].strip() for turn in json.loads(line)["turns"])
+    return frozenset(texts)
+
+
 def training_items(split: Split, *, seeds: bool = True, paraphrases: bool = True) -> list[TrainingItem]:
     items = labelled_items(split)
     if seeds:
         items += seed_items(split)
     if paraphrases:
         items += propagated_items(split)
+    if split == "train":
+        items = [i for i in items if i.original.strip() not in evaluation_texts()]
     return items
