@@ -18,13 +18,16 @@ from tests.helpers.evaluation import PUBLIC_CASES
 # The suite was written by the same hands as the old cues; the learned model trades ~2 points
 # here for the data it was trained on (docs/NLU.md). Floors sit one or two cases below.
 # Raised 2026-12-06 (session 23: 378 of 382 pass; overall 0.990, intent 0.990, cite_sections 0.992,
-# must_mention and must_not_mention 1.0).
+# must_mention and must_not_mention 1.0). Session 24: the intent model no longer trains on any turn
+# of this suite (37 had been, via the labelled data and the seeds): 377 of 382, intent 0.988,
+# cite_sections 0.977 ("收款银行卡有什么要求" and "怎样保持良好的信用记录" now read off-topic, so
+# nothing is cited); the cite_sections floor went down with that honest figure.
 FLOORS = {
     "pass_rate": 0.98,
     "pass_rate_intent": 0.98,
     "pass_rate_reason_codes": 0.995,
     "pass_rate_next_steps": 0.995,
-    "pass_rate_cite_sections": 0.98,
+    "pass_rate_cite_sections": 0.97,
     "pass_rate_must_mention": 0.99,
     "pass_rate_must_not_mention": 0.99,
     "pass_rate_handoff": 0.995,
