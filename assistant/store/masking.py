@@ -5,7 +5,7 @@ starting with 1, optionally +86 and spaced 3-4-4) and bank card numbers (13 to 1
 spaced in groups of four) are replaced so that only what support needs to tell cases apart is
 left: the last four characters of an ID or card, the first three and last four digits of a
 phone number (the usual 138****5678). Masking errs on the safe side: any other run of 13-19
-digits is masked like a card number. Amounts, dates and account ids are left alone.
+digits is masked like a card number. Amounts, dates, account ids and UUIDs are left alone.
 """
 
 from __future__ import annotations
@@ -44,12 +44,24 @@ def _mask_phone(match: re.Match[str]) -> str:
     return f"{match['prefix']}{match['head']}****{match['tail']}"
 
 
-def mask_pii(text: str) -> str:
-    """`text` with ID, phone and bank card numbers masked (see the module docstring)."""
+# A conversation or hand-off id: its middle groups are all digits about once in 250 ids, and
+# "4290-4825-8071-025" reads like a card number in groups of four.
+_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
+
+def _mask_numbers(text: str) -> str:
     text = _ID_NUMBER.sub(_keep_last_four, text)
     text = _CARD_RUN.sub(_keep_last_four, text)
     text = _CARD_GROUPED.sub(_keep_last_four, text)
     return _PHONE.sub(_mask_phone, text)
+
+
+def mask_pii(text: str) -> str:
+    """`text` with ID, phone and bank card numbers masked (see the module docstring); ids in the
+    UUID form are left whole."""
+    pieces = _UUID.split(text)
+    ids = _UUID.findall(text)
+    return "".join(_mask_numbers(piece) + (ids[i] if i < len(ids) else "") for i, piece in enumerate(pieces))
 
 
 class PiiMaskingFilter(logging.Filter):

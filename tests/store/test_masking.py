@@ -54,3 +54,9 @@ def test_logging_filter_masks_formatted_messages(caplog: pytest.LogCaptureFixtur
     with caplog.at_level(logging.INFO, logger="test.masking"):
         logger.info("user %s asked about card %s", "13812345678", "6222021234567890")
     assert caplog.messages == ["user 138****5678 asked about card ************7890"]
+
+
+def test_a_uuid_whose_middle_groups_are_digits_is_not_a_card_number() -> None:
+    conversation = "c9796244-4290-4825-8071-025b873c0319"
+    assert mask_pii(f"conversation {conversation}") == f"conversation {conversation}"
+    assert mask_pii(f"{conversation} 卡号6222021234567890123") == f"{conversation} 卡号***************0123"
