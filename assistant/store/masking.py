@@ -44,7 +44,7 @@ def _mask_phone(match: re.Match[str]) -> str:
     return f"{match['prefix']}{match['head']}****{match['tail']}"
 
 
-# A conversation or hand-off id: its middle groups are all digits about once in 250 ids, and
+# A conversation or hand-off id: its middle groups are all digits in roughly one id in 200, and
 # "4290-4825-8071-025" reads like a card number in groups of four.
 _UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
