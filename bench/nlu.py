@@ -67,9 +67,10 @@ def held_aside() -> dict[str, Any]:
     from assistant.nlu.training.splits import load_held_aside
 
     now = datetime.fromisoformat("2026-11-20T10:00:00+08:00")
+    held = load_held_aside()
     out: dict[str, Any] = {}
-    for source in sorted({i.source for i in load_held_aside()}):
-        chosen = [i for i in load_held_aside() if i.source == source]
+    for source in sorted({i.source for i in held}):
+        chosen = [i for i in held if i.source == source]
         items = [TrainingItem(normalize(i.text), i.intent, i.lang, 1.0, i.text) for i in chosen]
         out[source] = figures(items, [understand(i.text, now=now).intent for i in chosen]).as_dict()
     return out
