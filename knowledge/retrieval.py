@@ -162,7 +162,9 @@ class Retriever:
         extra = [USE_NAME] if self.config.use_second_ranker else []
         corpus = load_indexable_corpus(settings)
         self.ensure_result: EnsureResult = ensure_index(settings, extra_embedders=extra, corpus=corpus, notify=notify)
-        self._stores = self._open_stores(extra, corpus, notify)
+        self._reopen = lambda: self._open_stores(extra, corpus, notify)
+        self._reopen_lock = threading.Lock()
+        self._stores = self._reopen()
         self._load(corpus)
 
     def _connect(self, extra: list[str]) -> dict[str, VectorStore]:
@@ -186,6 +188,27 @@ class Retriever:
             self.ensure_result = EnsureResult(built=True, summaries=summaries)
             stores = self._connect(extra)  # the rebuild recreated the collections: reconnect
         return stores
+
+    def _local_files_gone(self) -> bool:
+        return not self.settings.chroma_url and not (self.settings.chroma_dir / "chroma.sqlite3").is_file()
+
+    def _rebuild_if_deleted(self) -> None:
+        """A local index whose files were deleted while the process runs is rebuilt before the
+        next dense search (one stat call per question).
+
+        Left alone, Chroma answers some queries from handles it still holds and fails or sees an
+        empty store on others, depending on which worker thread asks: answers would fall back to
+        BM25 (other sections) at random instead of consistently."""
+        if not self._local_files_gone():
+            return
+        with self._reopen_lock:
+            if not self._local_files_gone():
+                return  # another thread rebuilt it while this one waited
+            log.warning("the local knowledge index at %s was deleted; rebuilding it", self.settings.chroma_dir)
+            from knowledge.index import discard_local_store
+
+            discard_local_store(self.settings)  # also forgets Chroma's client for the deleted files
+            self._stores = self._reopen()
 
     def _load(self, corpus: Corpus) -> None:
         self._entry_keys = {c.chunk_id: f"{c.lang}:{c.section_id}" for c in corpus.chunks}
@@ -226,6 +249,7 @@ class Retriever:
     def rankings(self, query: str, lang: str) -> dict[str, Scores]:
         """Per-ranker section scores (keys ``lang:section_id``), best first. The benchmark
         fuses these in every combination; `search` fuses them as configured."""
+        self._rebuild_if_deleted()
         rankings = {"bm25": self._bm25_scores(query, lang)}
         if self.config.weights_for(lang).get("phrase", 1.0) > 0:
             rankings["phrase"] = self._phrase_scores(query, lang)

@@ -26,18 +26,6 @@ from tests.helpers.faults import (
 
 FIRST, SECOND, ENGLISH = POLICY_QUESTIONS
 
-STALE_HANDLE_BUG = (
-    "product bug: Retriever._open_stores (knowledge/retrieval.py) rebuilds a damaged index with "
-    "build_index(rebuild=True), which drops and recreates the Chroma collection, but keeps the "
-    "VectorStore it opened before; every dense query then fails ('Collection … does not exist') "
-    "and answers fall back to BM25 (wrong sections) until the next restart"
-)
-HEALTH_TRUSTS_MANIFEST_BUG = (
-    "product bug: /healthz index_status (assistant/web/health.py) reads only the manifest "
-    "(knowledge.index.is_fresh), so an index whose Chroma files are gone or unreadable is "
-    "reported 'ok'"
-)
-
 
 def index_ok(deployment: Deployment) -> bool:
     return deployment.index_health()["status"] == "ok"
@@ -81,15 +69,16 @@ def test_index_deleted_mid_run_keeps_answers_correct(indexed_dir: Path, golden: 
     assert answer_of(deployment.chat(CHECK_QUESTION[1], CHECK_QUESTION[0])) == golden.check
 
 
-def test_index_deleted_mid_run_is_flagged_or_rebuilt(indexed_dir: Path, golden: Golden) -> None:
+def test_index_deleted_mid_run_is_rebuilt_by_the_next_question(indexed_dir: Path, golden: Golden) -> None:
     deployment = deploy(make_settings(indexed_dir))
     assert answer_of(deployment.chat(FIRST)) == golden.policy[FIRST]
 
     shutil.rmtree(indexed_dir / "chroma")
     deployment.chat(SECOND)
 
-    rebuilt = (indexed_dir / "chroma" / "chroma.sqlite3").exists()
-    assert rebuilt or not index_ok(deployment), "the index is gone from disk but /healthz says ok"
+    # Not left to Chroma's open handles, which serve some worker threads and fail others.
+    assert (indexed_dir / "chroma" / "chroma.sqlite3").exists()
+    assert index_ok(deployment)
 
 
 def test_restart_after_the_index_was_deleted_rebuilds_it(indexed_dir: Path, golden: Golden) -> None:
