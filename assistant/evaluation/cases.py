@@ -157,7 +157,7 @@ def parse_case_line(text: str) -> Case:
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON at column {exc.colno}: {exc.msg}") from None
     if not isinstance(data, dict):
-        raise ValueError("a case must be a JSON object")
+        raise ValueError("a case must be a JSON object")  # noqa: TRY004 — bad input data, reported like every other
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:

@@ -116,7 +116,7 @@ def load_intent_negatives() -> list[Conversation]:
     """Innocent customer questions of the intents data, train split only (never its dev/test).
 
     Messages the labellers marked `unsafe_request` are left out: they are not innocent, and they
-    carry no family. So are the written chat messages (`chat_*.jsonl`), for now: trained on as
+    carry no family. So are the written chat messages (kind `written_chat`), for now: trained on as
     negatives they moved one dev attack and one ordinary chat message of 402 (docs/SECURITY.md,
     session 24), too little for a new model, and without them the model's inputs stay as built.
     """
@@ -126,7 +126,7 @@ def load_intent_negatives() -> list[Conversation]:
         Conversation(item.text, (), False, None, f"intent:{item.intent}", item.lang, item.source)
         for item in load_labelled()
         if item.intent != "unsafe_request" and split_of(item.text) == "train"
-        and not item.source.startswith("chat_")
+        and item.kind != "written_chat"
     ]
 
 

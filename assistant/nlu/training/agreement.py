@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant.nlu.training.evaluate import IN_SCOPE
-from assistant.nlu.training.splits import DATASETS
+from assistant.nlu.training.splits import DATASETS, Kind, kind_files
 
 ZH = DATASETS / "zh"
-SAMPLES = {
-    "afqmc": ("labelled_*.jsonl", ZH / "double_labelled.jsonl"),
-    "chat": ("chat_[0-9]*.jsonl", ZH / "chat_double_labelled.jsonl"),
+SAMPLES: dict[str, tuple[Kind, Path]] = {
+    "afqmc": ("afqmc", ZH / "double_labelled.jsonl"),
+    "chat": ("written_chat", ZH / "chat_double_labelled.jsonl"),
 }
 
 
@@ -26,9 +26,9 @@ def _rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def agreement(first_files: str, second_file: Path) -> dict[str, Any]:
+def agreement(first_kind: Kind, second_file: Path) -> dict[str, Any]:
     first: dict[str, str] = {}
-    for path in sorted(ZH.glob(first_files)):
+    for path in kind_files(first_kind):
         for row in _rows(path):
             first.setdefault(row["text"], row["intent"])
     pairs = [(first[row["text"]], row["intent"]) for row in _rows(second_file)]

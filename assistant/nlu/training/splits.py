@@ -22,6 +22,15 @@ TEST_PERCENT = 20
 DEV_PERCENT = 10
 
 Split = Literal["train", "dev", "test"]
+# Where a labelled message comes from: a real AFQMC question, a written English message, or a
+# written first message of a Chinese chat (the app's chat box, not a search query).
+Kind = Literal["afqmc", "written_en", "written_chat"]
+# Each kind's files, oldest kind first: where a text repeats, the earlier label stands.
+KIND_FILES: dict[Kind, tuple[str, str]] = {
+    "afqmc": ("zh", "labelled_*.jsonl"),
+    "written_en": ("en", "*.jsonl"),
+    "written_chat": ("zh", "chat_[0-9]*.jsonl"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +39,7 @@ class Labelled:
     intent: str
     lang: str
     source: str
+    kind: Kind = "afqmc"
 
 
 def text_hash(text: str) -> str:
@@ -43,22 +53,24 @@ def split_of(text: str) -> Split:
     return "dev" if bucket < TEST_PERCENT + DEV_PERCENT else "train"
 
 
-def _read(files: Iterable[Path]) -> list[Labelled]:
+def _read(files: Iterable[tuple[Path, Kind]]) -> list[Labelled]:
     items: dict[str, Labelled] = {}
-    for path in files:
+    for path, kind in files:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                items.setdefault(row["text"], Labelled(row["text"], row["intent"], row["lang"], path.name))
+                items.setdefault(row["text"], Labelled(row["text"], row["intent"], row["lang"], path.name, kind))
     return list(items.values())
 
 
+def kind_files(kind: Kind) -> list[Path]:
+    folder, pattern = KIND_FILES[kind]
+    return sorted((DATASETS / folder).glob(pattern))
+
+
 def _all_labelled() -> list[Labelled]:
-    """AFQMC sentences (zh), written English messages, then written Chinese chat messages (the
-    newest files last: where a text repeats, the earlier label stands)."""
-    zh = DATASETS / "zh"
-    return _read(sorted(zh.glob("labelled_*.jsonl")) + sorted((DATASETS / "en").glob("*.jsonl"))
-                 + sorted(zh.glob("chat_[0-9]*.jsonl")))
+    """Every labelled file, kind by kind in the order of `KIND_FILES`."""
+    return _read((path, kind) for kind in KIND_FILES for path in kind_files(kind))
 
 
 def _after_the_freeze(item: Labelled, frozen: frozenset[str]) -> bool:
@@ -79,8 +91,12 @@ def load_labelled() -> list[Labelled]:
 def load_held_aside() -> list[Labelled]:
     """Messages written after the freeze that hash to test: read by bench/nlu.py only."""
     frozen = frozen_hashes()
-    staged = sorted((DATASETS / "staging").glob("*_test_bucket.jsonl"))
+    staged = [(path, _staged_kind(path)) for path in sorted((DATASETS / "staging").glob("*_test_bucket.jsonl"))]
     return [i for i in _all_labelled() + _read(staged) if _after_the_freeze(i, frozen)]
+
+
+def _staged_kind(path: Path) -> Kind:
+    return "written_en" if path.name.startswith("en_") else "written_chat"
 
 
 def frozen_hashes() -> frozenset[str]:
