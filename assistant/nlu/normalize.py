@@ -117,9 +117,9 @@ def _inside_protected(chars: list[str], i: int, n: int, protected: tuple[str, ..
 
 @lru_cache(maxsize=1)
 def _pinyin_syllables() -> frozenset[str]:
-    from assistant.safety.model import default_model
+    from assistant.safety.lexicon import pinyin_syllables
 
-    return default_model().lexicon.syllables
+    return pinyin_syllables()
 
 
 def fix_english_typos(text: str, lexicon: Lexicon) -> str:
@@ -151,10 +151,10 @@ def restore_pinyin_message(text: str) -> str:
         return text
     # The sounds → words table learned from the corpus, shipped with the safety model (the guard
     # reads pinyin the same way: assistant/safety/normalize.py).
-    from assistant.safety.model import default_model
+    from assistant.safety.model import pinyin_lexicon
     from assistant.safety.normalize import restore_pinyin
 
-    restored = restore_pinyin(text, default_model().lexicon)
+    restored = restore_pinyin(text, pinyin_lexicon())
     return restored if len(_LATIN.findall(restored)) <= PINYIN_LEFTOVER_LETTERS else text
 
 

@@ -18,6 +18,8 @@ import hashlib
 import io
 import zipfile
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -166,6 +168,35 @@ class FastPath:
 def default_model() -> SafetyModel:
     """The shipped model, loaded once per process."""
     return SafetyModel.load()
+
+
+_training_lexicon: Lexicon | None = None
+
+
+def pinyin_lexicon() -> Lexicon:
+    """The sounds → words table every normaliser reads pinyin with (the NLU's `normalize` too):
+    the shipped model's, or, while a model is trained, the table being trained."""
+    return _training_lexicon if _training_lexicon is not None else default_model().lexicon
+
+
+@contextmanager
+def reading_pinyin_with(lexicon: Lexicon) -> Iterator[None]:
+    """Normalise text with `lexicon` instead of the shipped one (training only).
+
+    Training reads its messages through the same normalisers as serving; were they to read the
+    shipped artefact's table, each build would depend on the artefact it replaces and no build
+    could be repeated bit for bit. Cached normalisations are dropped on entry and on exit.
+    """
+    global _training_lexicon
+    from assistant.safety.normalize import base_text
+
+    previous, _training_lexicon = _training_lexicon, lexicon
+    base_text.cache_clear()
+    try:
+        yield
+    finally:
+        _training_lexicon = previous
+        base_text.cache_clear()
 
 
 @lru_cache(maxsize=1)

@@ -32,7 +32,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
+from assistant.nlu.training.train import build_platform, start_single_threaded
 from assistant.safety.corpus import (
     ATTACKS,
     BLIND_DEV,
@@ -49,8 +51,15 @@ from assistant.safety.corpus import (
 from assistant.safety.features import char_ngrams, context_text, model_text
 from assistant.safety.guard import Guard
 from assistant.safety.lexicon import build_lexicon
-from assistant.safety.model import ARTEFACT, FAST_PATH, SafetyModel, save_arrays
-from assistant.safety.normalize import Lexicon, base_text, views
+from assistant.safety.model import (
+    ARTEFACT,
+    FAST_PATH,
+    SafetyModel,
+    pinyin_lexicon,
+    reading_pinyin_with,
+    save_arrays,
+)
+from assistant.safety.normalize import EMPTY_LEXICON, Lexicon, base_text, views
 
 CACHE_DIR = ROOT / ".cache" / "safety"
 REPORT = Path(__file__).parent / "data" / "safety_report.json"
@@ -148,14 +157,16 @@ def sample_negatives(items: Sequence[Conversation], size: int = INTENT_SAMPLE) -
     return ranked[:size]
 
 
-_BASE: dict[str, str] = {}
+_BASE: dict[tuple[int, str], str] = {}
 
 
 def _base(text: str) -> str:
-    """`base_text` memoised for the whole training set (its own cache is sized for serving)."""
-    found = _BASE.get(text)
+    """`base_text` memoised for the whole training set (its own cache is sized for serving), per
+    pinyin table in use (see `reading_pinyin_with`)."""
+    key = (id(pinyin_lexicon()), text)
+    found = _BASE.get(key)
     if found is None:
-        found = _BASE[text] = base_text(text)
+        found = _BASE[key] = base_text(text)
     return found
 
 
@@ -215,10 +226,22 @@ def _lexicon_arrays(lexicon: Lexicon) -> dict[str, np.ndarray]:
 
 
 def fit(train: Sequence[Conversation], dev: Sequence[Conversation], cache: VectorCache) -> SafetyModel:
-    """Train both heads on `train`, calibrate and choose thresholds on `dev`."""
+    """Train both heads on `train`, calibrate and choose thresholds on `dev`.
+
+    The lexicon is learned from text read without any pinyin table, then everything else reads
+    text with the learned one, as the model will when it serves: nothing depends on the artefact
+    on disk, so a build repeats bit for bit.
+    """
+    with reading_pinyin_with(EMPTY_LEXICON):
+        lexicon = learn_lexicon(train)
+    with reading_pinyin_with(lexicon):
+        return _fit_with(lexicon, train, dev, cache)
+
+
+def _fit_with(lexicon: Lexicon, train: Sequence[Conversation], dev: Sequence[Conversation],
+              cache: VectorCache) -> SafetyModel:
     from sklearn.linear_model import LogisticRegression
 
-    lexicon = learn_lexicon(train)
     rows = make_rows(train, lexicon)
     texts = [r.text for r in rows]
     cache.ensure(texts)
@@ -353,11 +376,12 @@ def lofo(train: list[Conversation], dev: list[Conversation], test: list[Conversa
         guard = Guard(model, embed=cache.embed)
         held_test = [i for i in test if i.family == family]
         held_dev = [i for i in dev if i.family == family]
-        out[family] = {
-            "test_recall": evaluate(guard, held_test)["attacks_refused"],
-            "test_items": len(held_test),
-            "dev_recall": evaluate(guard, held_dev)["attacks_refused"],
-        }
+        with reading_pinyin_with(model.lexicon):
+            out[family] = {
+                "test_recall": evaluate(guard, held_test)["attacks_refused"],
+                "test_items": len(held_test),
+                "dev_recall": evaluate(guard, held_dev)["attacks_refused"],
+            }
         print(f"LOFO {family}: {out[family]}", flush=True)
     return out
 
@@ -395,14 +419,15 @@ def fit_fast_path(model: SafetyModel, model_sha256: str, train: Sequence[Convers
     }
 
 
-def write_fast_path(train: Sequence[Conversation], cache: VectorCache) -> None:
-    """Fit the fast path to the artefact on disk and write it."""
-    model = SafetyModel.load(ARTEFACT)
-    arrays = fit_fast_path(model, hashlib.sha256(ARTEFACT.read_bytes()).hexdigest(), train, cache)
-    save_arrays(FAST_PATH, arrays)
+def write_fast_path(train: Sequence[Conversation], cache: VectorCache,
+                    model_path: Path = ARTEFACT, out: Path = FAST_PATH) -> None:
+    """Fit the fast path to the artefact at `model_path` and write it to `out`."""
+    model = SafetyModel.load(model_path)
+    arrays = fit_fast_path(model, hashlib.sha256(model_path.read_bytes()).hexdigest(), train, cache)
+    save_arrays(out, arrays)
     bands = ", ".join(f"from {start} characters {low:+.2f} .. {high:+.2f}"
                       for start, (low, high) in zip(arrays["length_bands"], arrays["residual_bounds"], strict=True))
-    print(f"wrote {FAST_PATH} (vector term estimated within, in logits: {bands})")
+    print(f"wrote {out} (vector term estimated within, in logits: {bands})")
 
 
 def data_fingerprint() -> str:
@@ -414,40 +439,48 @@ def data_fingerprint() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    start_single_threaded("assistant.safety.train")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lofo", action="store_true", help="also run leave-one-family-out")
     parser.add_argument("--no-test", action="store_true", help="report dev only (while tuning)")
     parser.add_argument("--intent-sample", type=int, default=INTENT_SAMPLE, help="intent negatives used")
     parser.add_argument("--fast-path-only", action="store_true", help="fit the fast path to the shipped model")
+    parser.add_argument("--out", type=Path, default=ARTEFACT.parent,
+                        help="directory for the model, its fast path and its report (default: the shipped ones)")
     args = parser.parse_args(argv)
+    artefact, fast_path, report_path = (args.out / path.name for path in (ARTEFACT, FAST_PATH, REPORT))
+    args.out.mkdir(parents=True, exist_ok=True)
     corpus = load_corpus()
     check_frozen(corpus)
     splits = by_split(corpus)
     cache = VectorCache()
     train = splits["train"] + sample_negatives(load_intent_negatives(), args.intent_sample)
     if args.fast_path_only:
-        write_fast_path(train, cache)
+        write_fast_path(train, cache, out=fast_path)
         return
     dev = splits["dev"] + load_blind_dev()
-    model = fit(train, dev, cache)
-    save_arrays(ARTEFACT, model.arrays)  # type: ignore[attr-defined]
-    write_fast_path(train, cache)
-    guard = Guard(SafetyModel.load(ARTEFACT), embed=cache.embed)
-    report: dict[str, Any] = {"data": data_fingerprint(),
-                              "model": hashlib.sha256(ARTEFACT.read_bytes()).hexdigest()[:12],
-                              "thresholds": model.thresholds.__dict__,
-                              "dev": evaluate(guard, splits["dev"]),
-                              "blind_dev": evaluate(guard, load_blind_dev())}
-    if not args.no_test:
-        report["test"] = evaluate(guard, splits["test"])
+    with threadpool_limits(limits=1):  # several BLAS threads sum in a varying order
+        model = fit(train, dev, cache)
+    save_arrays(artefact, model.arrays)  # type: ignore[attr-defined]
+    with reading_pinyin_with(model.lexicon):  # the new model's table, not the one it replaced
+        write_fast_path(train, cache, artefact, fast_path)
+        guard = Guard(SafetyModel.load(artefact), embed=cache.embed)
+        report: dict[str, Any] = {"data": data_fingerprint(),
+                                  "model": hashlib.sha256(artefact.read_bytes()).hexdigest()[:12],
+                                  "platform": build_platform(),
+                                  "thresholds": model.thresholds.__dict__,
+                                  "dev": evaluate(guard, splits["dev"]),
+                                  "blind_dev": evaluate(guard, load_blind_dev())}
+        if not args.no_test:
+            report["test"] = evaluate(guard, splits["test"])
     if args.lofo:
         report["lofo"] = lofo(train, dev, splits["test"], cache)
     for part in ("dev", "blind_dev", "test"):
         if part in report:
             figures = {k: v for k, v in report[part].items() if k not in ("missed", "falsely_refused")}
             print(part, json.dumps(figures, ensure_ascii=False))
-    REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {ARTEFACT} and {REPORT}")
+    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {artefact} and {report_path}")
 
 
 if __name__ == "__main__":

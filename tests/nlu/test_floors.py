@@ -23,14 +23,14 @@ from assistant.nlu.training.splits import check_frozen, load_held_aside, load_la
 
 # Measured on the frozen test split, 2026-12-07 (bench/nlu.py, joint chars + vector model, C 16,
 # vector scale 3, trained with labelled batches 1-11 and the written chat messages 1-4, no turn of
-# the evaluation suites): accuracy zh 0.885, en 0.892; in scope zh 0.848, en 0.926; paraphrase
-# consistency 0.837 (386 pairs).
+# the evaluation suites, rebuilt on session 25's safety pinyin table): accuracy zh 0.886, en 0.892;
+# in scope zh 0.849, en 0.926; paraphrase consistency 0.829 (385 pairs).
 # Issue 12's targets (0.95 / 0.90 / 0.97) are not reached; the floors sit just under today's figures.
 ACCURACY_FLOOR = {"zh": 0.875, "en": 0.86}
 IN_SCOPE_FLOOR = {"zh": 0.838, "en": 0.895}
 PARAPHRASE_FLOOR = 0.82
 # The chat messages written after the freeze that hash to test (never trained or tuned on): the
-# model reads 0.930, 0.934, 0.913 and 0.901 of files 1-4 (200, 197, 195, 202 messages) right.
+# model reads 0.935, 0.939, 0.897 and 0.901 of files 1-4 (200, 197, 195, 202 messages) right.
 HELD_ASIDE_CHAT_FLOOR = 0.89
 
 

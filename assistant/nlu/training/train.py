@@ -186,13 +186,20 @@ def build(out: Path = ARTEFACT, hyper: Hyper = Hyper()) -> Path:
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    # OMP_NUM_THREADS=1 set at start-up changes the fit's last bits even under threadpool_limits(1)
-    # (the encoder sets it when it loads, so a build inside a test run differs from one in a bare
-    # shell): every build starts with it set, re-executing itself when it is not.
+def start_single_threaded(module: str) -> None:
+    """Re-execute `python -m module` with OMP_NUM_THREADS=1 unless it is already set so.
+
+    The variable set at start-up changes a fit's last bits even under threadpool_limits(1) (the
+    encoder sets it when it loads, so a build inside a test run differed from one in a bare
+    shell): every build of a shipped artefact starts with it set.
+    """
     if os.environ.get("OMP_NUM_THREADS") != "1":
-        os.execve(sys.executable, [sys.executable, "-m", "assistant.nlu.training.train", *sys.argv[1:]],
+        os.execve(sys.executable, [sys.executable, "-m", module, *sys.argv[1:]],
                   {**os.environ, "OMP_NUM_THREADS": "1"})
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    start_single_threaded("assistant.nlu.training.train")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ARTEFACT)
     args = parser.parse_args(argv)
