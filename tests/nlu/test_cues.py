@@ -155,3 +155,10 @@ def test_more_readings_in_other_words() -> None:
 def test_what_papers_a_procedure_needs_is_asked_in_general_unless_the_writer_asks_for_their_own() -> None:
     assert cues.asks_in_general("申诉需要准备什么材料")
     assert not cues.asks_in_general("需要我提供什么材料 to unfreeze?")
+
+
+@pytest.mark.parametrize("text", ["平台资金不足是什么意思", "申请太频繁是什么意思", "每天借款次数有限制吗",
+                                  "what does too many applications mean"])
+def test_the_funding_quota_and_application_count_are_checks_of_the_line(text: str) -> None:
+    # An unsure off-topic reading of a question about one of them is a rule question (thread.py).
+    assert cues.matches("names_a_check", text.lower())
