@@ -188,7 +188,7 @@ def _closes(reading: Understanding, text: str) -> bool:
     greeting reading, or an acceptance that thanks, with no question and no amount closes the
     conversation's topic rather than asking it again."""
     closing = (reading.intent == "greeting" and reading.confidence >= CLOSING_CONFIDENCE
-               and not (reading.mentions_wrong_decision or reading.is_follow_up)) or reading.accepts_and_thanks
+               and not (reading.mentions_wrong_decision or reading.is_follow_up)) or reading.accepts_and_closes
     return (closing and reading.amount is None and not reading.asks_for_person
             and "?" not in text and "？" not in text)
 

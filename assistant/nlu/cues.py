@@ -61,7 +61,7 @@ class Cues:
     asks_about_cause: re.Pattern[str]
     asks_if_can_borrow: re.Pattern[str]
     starts_new_topic: re.Pattern[str]
-    accepts_and_thanks: re.Pattern[str]
+    accepts_and_closes: re.Pattern[str]
     names_a_check: re.Pattern[str]
     repayment_channels: tuple[tuple[str, re.Pattern[str]], ...]
 
@@ -102,7 +102,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "asks_about_cause",
             "asks_if_can_borrow",
             "starts_new_topic",
-            "accepts_and_thanks",
+            "accepts_and_closes",
             "names_a_check",
         )
     }

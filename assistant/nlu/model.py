@@ -83,7 +83,7 @@ class Understanding(BaseModel):
     quotes_app_message: bool = False  # "显示系统维护": the writer's own current state
     draws_everything: bool = False  # "想全借出来": a draw of the available amount, whatever it is
     starts_new_topic: bool = False  # "separate thing - …": never a follow-up of the thread
-    accepts_and_thanks: bool = False  # "ok 那就等24号吧，谢谢": closes the topic
+    accepts_and_closes: bool = False  # "ok 那就等24号吧，谢谢": closes the topic
     names_a_check: bool = False  # "人脸识别", "收入核验", "maintenance": one of the line's checks
     asks_how_to: bool = False  # "那要怎么开": how the line is opened, a rule question whoever asks
     names_borrowing: bool = False  # "借", "draw": "最早哪天可以再申请" names none

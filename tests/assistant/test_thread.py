@@ -544,11 +544,11 @@ def test_whether_one_can_borrow_after_ones_own_repayment_is_the_borrow_check() -
 
 
 def test_an_acceptance_that_thanks_closes_the_topic_unless_it_asks_or_names_an_amount() -> None:
-    accepts = reading("out_of_scope", 0.43, accepts_and_thanks=True, is_follow_up=True)
+    accepts = reading("out_of_scope", 0.43, accepts_and_closes=True, is_follow_up=True)
     assert next_turn(accepts, BORROW_THREAD, "ok 那就等24号吧，谢谢").transition == "greet"
-    draw = reading("cannot_borrow", 0.9, accepts_and_thanks=True, amount=Decimal(3000))
+    draw = reading("cannot_borrow", 0.9, accepts_and_closes=True, amount=Decimal(3000))
     assert next_turn(draw, BORROW_THREAD, "ok 那我借3000吧，谢谢").intent == "cannot_borrow"
-    person = reading("appeal_or_human", 0.95, accepts_and_thanks=True, asks_for_person=True)
+    person = reading("appeal_or_human", 0.95, accepts_and_closes=True, asks_for_person=True)
     assert next_turn(person, BORROW_THREAD, "好的，帮我转人工，谢谢").transition == "hand_off"
 
 

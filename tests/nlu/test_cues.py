@@ -146,7 +146,7 @@ def test_topics_named_in_other_words(text: str, topic: str) -> None:
 def test_more_readings_in_other_words() -> None:
     assert understand("how do I retry the payment?", now=NOW).off_topic
     assert understand("我在别的几个平台确实也有借款，跟这个有关系吗", now=NOW).asks_about_cause
-    assert understand("明白了，谢谢您的解答。", now=NOW).accepts_and_thanks
+    assert understand("明白了，谢谢您的解答。", now=NOW).accepts_and_closes
     assert not understand("ID expired？？真的假的，那 upload 新的就行？", now=NOW).frames_as_general
     assert understand("will I be able to borrow on Monday then?", now=NOW).asks_if_can_borrow
     assert understand("and can I still borrow meanwhile? like 2000", now=NOW).asks_now
@@ -162,3 +162,14 @@ def test_what_papers_a_procedure_needs_is_asked_in_general_unless_the_writer_ask
 def test_the_funding_quota_and_application_count_are_checks_of_the_line(text: str) -> None:
     # An unsure off-topic reading of a question about one of them is a rule question (thread.py).
     assert cues.matches("names_a_check", text.lower())
+
+
+@pytest.mark.parametrize("text", ["行，那我先去把钱还上", "好吧 等下周再看", "明白了 那我回头再试试",
+                                  "ok, I'll wait for the review then", "thanks, i'll try again tomorrow"])
+def test_an_acceptance_that_says_what_the_writer_will_do_next_closes_the_topic(text: str) -> None:
+    assert understand(text, now=NOW).accepts_and_closes
+
+
+@pytest.mark.parametrize("text", ["好 那我等会儿能借吗", "行 那我去还钱，还完多久恢复？", "ok i'll borrow 3000 then"])
+def test_an_acceptance_that_still_asks_or_draws_does_not_close(text: str) -> None:
+    assert not understand(text, now=NOW).accepts_and_closes
