@@ -39,7 +39,7 @@ class Labelled:
     intent: str
     lang: str
     source: str
-    kind: Kind = "afqmc"
+    kind: Kind
 
 
 def text_hash(text: str) -> str:
@@ -96,6 +96,7 @@ def load_held_aside() -> list[Labelled]:
 
 
 def _staged_kind(path: Path) -> Kind:
+    # Staged files are named after the file they were held out of: en_2_… is the second English set.
     return "written_en" if path.name.startswith("en_") else "written_chat"
 
 
