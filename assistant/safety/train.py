@@ -157,16 +157,21 @@ def sample_negatives(items: Sequence[Conversation], size: int = INTENT_SAMPLE) -
     return ranked[:size]
 
 
-_BASE: dict[tuple[int, str], str] = {}
+_BASE: dict[str, str] = {}
+_BASE_TABLE: Lexicon | None = None  # the pinyin table _BASE was read with (held: an id could be reused)
 
 
 def _base(text: str) -> str:
-    """`base_text` memoised for the whole training set (its own cache is sized for serving), per
-    pinyin table in use (see `reading_pinyin_with`)."""
-    key = (id(pinyin_lexicon()), text)
-    found = _BASE.get(key)
+    """`base_text` memoised for the whole training set (its own cache is sized for serving),
+    emptied when another pinyin table is in use (see `reading_pinyin_with`)."""
+    global _BASE_TABLE
+    table = pinyin_lexicon()
+    if table is not _BASE_TABLE:
+        _BASE.clear()
+        _BASE_TABLE = table
+    found = _BASE.get(text)
     if found is None:
-        found = _BASE[key] = base_text(text)
+        found = _BASE[text] = base_text(text)
     return found
 
 
