@@ -63,6 +63,8 @@ class Cues:
     starts_new_topic: re.Pattern[str]
     accepts_and_closes: re.Pattern[str]
     names_a_check: re.Pattern[str]
+    asks_payout_time: re.Pattern[str]
+    on_credit_report: re.Pattern[str]
     repayment_channels: tuple[tuple[str, re.Pattern[str]], ...]
 
 
@@ -76,6 +78,8 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "other_products",
             "own_product",
             "off_topic_for_product",
+            "asks_payout_time",
+            "on_credit_report",
             "what_if",
             "repay_all_overdue",
             "follow_up_openers",
@@ -142,8 +146,10 @@ def is_other_product(text: str) -> bool:
 
 
 def is_off_topic_for_product(text: str) -> bool:
-    """Interest, fees, how to repay, bills, SMS codes: out of scope even for the credit line."""
-    return bool(load_cues().off_topic_for_product.search(text))
+    """Interest, fees, how to repay, bills, SMS codes, the payout's arrival, the credit report:
+    out of scope even for the credit line."""
+    cues = load_cues()
+    return any(p.search(text) for p in (cues.off_topic_for_product, cues.asks_payout_time, cues.on_credit_report))
 
 
 def is_what_if(text: str) -> bool:
@@ -269,8 +275,10 @@ def matches(cue: str, text: str) -> bool:
 
 
 def asks_posting_time(text: str) -> bool:
-    """When a repayment posts ("转账还款一般多久到账", "how long does a card repayment take to post")."""
-    return bool(load_cues().asks_posting_time.search(text))
+    """When a repayment posts ("转账还款一般多久到账", "how long does a card repayment take to post");
+    not when a loan's payout arrives ("借款多久到账")."""
+    cues = load_cues()
+    return bool(cues.asks_posting_time.search(text)) and not cues.asks_payout_time.search(text)
 
 
 def draws_everything(text: str) -> bool:

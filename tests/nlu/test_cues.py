@@ -173,3 +173,38 @@ def test_an_acceptance_that_says_what_the_writer_will_do_next_closes_the_topic(t
 @pytest.mark.parametrize("text", ["好 那我等会儿能借吗", "行 那我去还钱，还完多久恢复？", "ok i'll borrow 3000 then"])
 def test_an_acceptance_that_still_asks_or_draws_does_not_close(text: str) -> None:
     assert not understand(text, now=NOW).accepts_and_closes
+
+
+@pytest.mark.parametrize("text", ["借出来的钱一般多久能打到卡上到账", "放款要多久到账", "这笔钱会到哪张卡",
+                                  "how soon will the money land in my bank account?"])
+def test_when_a_loans_money_arrives_is_the_apps_payout_not_a_repayment_posting(text: str) -> None:
+    reading = understand(text, now=NOW)
+    assert reading.off_topic and not reading.asks_posting_time
+
+
+@pytest.mark.parametrize("text", ["用银行卡还款多久能到账", "转账还的钱几天能入账"])
+def test_when_a_repayment_posts_is_still_asked_as_one(text: str) -> None:
+    reading = understand(text, now=NOW)
+    assert reading.asks_posting_time and not reading.off_topic
+
+
+@pytest.mark.parametrize("text", ["晚还两天会不会影响征信", "借呗的记录会报送征信吗", "does a late payment get reported to the credit bureau?"])
+def test_what_goes_on_the_credit_report_is_off_the_lines_topics(text: str) -> None:
+    assert understand(text, now=NOW).off_topic
+
+
+@pytest.mark.parametrize("text", ["征信花了还能开通借呗吗", "征信记录上有逾期能借吗", "does my credit report affect my credit line limit?"])
+def test_how_the_credit_report_affects_borrowing_here_is_not_off_topic(text: str) -> None:
+    # labelling guide rule 10: a question about borrowing on this line
+    assert not understand(text, now=NOW).off_topic
+
+
+@pytest.mark.parametrize("text", ["this is wrong, can somebody please check my account", "put me through to your supervisor",
+                                  "叫你们经理来", "钱已经扣了，找个人帮我核实一下"])
+def test_a_person_asked_for_by_role_or_as_someone_to_check(text: str) -> None:
+    assert understand(text, now=NOW).asks_for_person
+
+
+@pytest.mark.parametrize("text", ["can someone borrow on my behalf?", "找个人担保能多借点吗"])
+def test_someone_named_in_another_sense_is_not_a_request_for_a_person(text: str) -> None:
+    assert not understand(text, now=NOW).asks_for_person
