@@ -58,6 +58,9 @@ def test_a_request_for_misuse_is_read_as_one(attack: str) -> None:
     "想把还款日改到每月20号",
     "借款人的年龄要求是多少",
     "跟机器人讲不清，直接帮我转人工",
+    # Session 26: my loan repaid from a relative's phone or card is still my own loan.
+    "我女儿拿她的银行卡帮我还了两千，额度怎么没动",
+    "my brother used his card and paid it for me yesterday, why is my limit the same",
 ])
 def test_the_same_words_about_a_misdeed_are_not_a_request(near_miss: str) -> None:
     assert not read_request(base_text(near_miss)).asks_for_misuse
