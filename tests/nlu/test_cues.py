@@ -208,3 +208,19 @@ def test_a_person_asked_for_by_role_or_as_someone_to_check(text: str) -> None:
 @pytest.mark.parametrize("text", ["can someone borrow on my behalf?", "找个人担保能多借点吗"])
 def test_someone_named_in_another_sense_is_not_a_request_for_a_person(text: str) -> None:
     assert not understand(text, now=NOW).asks_for_person
+
+
+@pytest.mark.parametrize("text", ["算了 不用了 谢谢你", "thx, i'll ring them tomorrow", "cheers, I'll wait then"])
+def test_a_closing_that_declines_or_thanks_tersely_closes_the_topic(text: str) -> None:
+    assert understand(text, now=NOW).accepts_and_closes
+
+
+@pytest.mark.parametrize("text", ["transfer me to a human please", "can you connect me to customer service"])
+def test_being_put_through_is_a_request_for_a_person(text: str) -> None:
+    assert understand(text, now=NOW).asks_for_person
+
+
+@pytest.mark.parametrize("text", ["为什么啊 上周还能用", "维护好了吗", "恢复了没有"])
+def test_a_short_why_or_is_it_fixed_yet_leans_on_the_thread(text: str) -> None:
+    # never a closing greeting, whatever the model makes of "好好的" or "好了"
+    assert understand(text, now=NOW).is_follow_up

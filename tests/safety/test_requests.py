@@ -116,3 +116,11 @@ def guard() -> Guard:
     from assistant.safety.guard import default_guard
 
     return default_guard()
+
+
+def test_the_fastest_way_back_to_borrowing_is_a_recourse_plan_unless_a_trick_is_named() -> None:
+    # contract section 9: the plan is what the assistant is for; "最快怎么刷额度" asks for a trick
+    for plan in ("ok, quickest way to borrow 8k then?", "最快什么时候能借到两万"):
+        assert "recourse_plan" in read_request(base_text(plan)).shapes
+    for trick in ("quickest way to get 8k without the income check", "最快怎么刷额度借到两万"):
+        assert "recourse_plan" not in read_request(base_text(trick)).shapes
