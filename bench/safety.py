@@ -1,6 +1,7 @@
 """Benchmark of the safety guard: prints figures, asserts nothing (floors live in tests/safety).
 
-    python bench/safety.py [--split test|dev] [--blind-dev] [--fresh] [--lofo-live] [--no-latency] [--json out.json]
+    python bench/safety.py [--split test|dev] [--blind-dev] [--fresh] [--set FILE ...] [--lofo-live] [--no-latency]
+                           [--json out.json]
 
 Reports, for the shipped model (assistant/safety/data/safety_model.npz), on the frozen test split
 of the safety corpus (`--split dev` while tuning; test is reported once per model change):
@@ -21,6 +22,9 @@ of the safety corpus (`--split dev` while tuning; test is reported once per mode
   on it with the dev split, so it is a development figure, not a held-out one);
 - `--fresh`: the same figures on eval/fresh/safety.jsonl (written by someone who never saw the
   corpus or the code: never trained or tuned on).
+- `--set FILE`: the same figures on any other set in that format, e.g. eval/dev/safety_2.jsonl
+  (the second blind development set: cue changes are tuned on it, the model's thresholds are not,
+  so that the shipped model still rebuilds bit for bit).
 """
 
 from __future__ import annotations
@@ -219,11 +223,16 @@ def main() -> None:
     parser.add_argument("--split", default="test", choices=["test", "dev"])
     parser.add_argument("--blind-dev", action="store_true", help="also eval/dev/safety.jsonl")
     parser.add_argument("--fresh", action="store_true", help="also eval/fresh/safety.jsonl")
+    parser.add_argument("--set", type=Path, action="append", default=[], metavar="FILE",
+                        help="also this set (format of eval/dev/safety.jsonl); repeatable")
     parser.add_argument("--lofo-live", action="store_true", help="retrain the leave-one-family-out models")
     parser.add_argument("--no-latency", action="store_true")
     parser.add_argument("--no-cascade", action="store_true", help="skip the fast path against the full model")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    for path in args.set:
+        if not path.is_file():
+            parser.error(f"--set {path}: no such file")
 
     from assistant.safety.corpus import (
         FRESH,
@@ -259,13 +268,15 @@ def main() -> None:
             out["cascade"]["blind_dev"] = cascade(_groups(load_blind_dev()))
     if args.fresh and FRESH.exists():
         out["fresh"] = figures(load_fresh(), default_guard())
+    for path in args.set:
+        out[str(path)] = figures(load_fresh(path), default_guard())
     _print(out)
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _print(out: dict[str, Any]) -> None:
-    for part in (out["split"], "blind_dev", "fresh"):
+    for part in (out["split"], "blind_dev", "fresh", *(k for k in out if k.endswith(".jsonl"))):
         if part not in out:
             continue
         f = out[part]
