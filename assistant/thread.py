@@ -66,7 +66,8 @@ EVERYTHING_OVER = DRAW_OVER | {"policy_question", "out_of_scope", "how_much_can_
 CANNOT_USE_OVER = frozenset({"limit_reduced_or_closed", "limit_not_restored"})
 # Words of a product rule about amounts ("单笔最多借多少", "what's the max for a single draw?"): asked
 # with no first person, a maximum question is a rule question (labelling guide rule 6).
-PRODUCT_AMOUNT_RULE = ("单笔", "每笔", "最高", "single draw", "per draw", "per loan", "each draw", "single loan")
+PRODUCT_AMOUNT_RULE = ("单笔", "每笔", "最高", "single draw", "per draw", "per loan", "each draw", "single loan",
+                       "single max", "max single", "maximum single", "single maximum")
 # The minimum draw is the same for everyone: asking it is a rule question whoever asks
 # ("what's the smallest amount I can borrow in one go?").
 # Markers that make a follow-up a rule question even when the model ranks the rule second
@@ -465,6 +466,8 @@ def _own_case_after_a_rule(reading: Understanding, thread: Thread) -> str | None
     offered beside the rule answer, else the model's own situation reading."""
     if thread.intent != "policy_question" or not (reading.speaks_of_self and reading.may_lean_back):
         return None
+    if reading.off_topic or reading.other_product:
+        return None  # "我现在逾期五天 罚息多少": the writer's own case, but a topic off the line
     if reading.asks_to_draw or (reading.asks_for_plan or reading.at is not None) and reading.names_borrowing:
         return None  # "那我借8万", "还多少我才能借出来", "那我晚上12点一过就借": a draw, checked as one
     if reading.named_topic in SITUATION_INTENTS:

@@ -184,6 +184,9 @@ def test_own_case_after_a_rule_answer_takes_the_situation_offered_beside_it() ->
     draw = reading("out_of_scope", 0.5, speaks_of_self=True, may_lean_back=True, asks_to_draw=True,
                    amount=Decimal(80000))
     assert next_turn(draw, after_rule, "那我借8万").intent == "cannot_borrow"
+    # the writer's own case, but about fees: off the line's topics, not the situation offered
+    fees = reading("out_of_scope", 0.99, speaks_of_self=True, may_lean_back=True, off_topic=True)
+    assert next_turn(fees, after_rule, "我现在逾期三天 罚息怎么算").intent == "out_of_scope"
 
 
 def test_a_general_rule_question_asked_as_a_follow_up_is_a_rule_question() -> None:

@@ -224,3 +224,8 @@ def test_being_put_through_is_a_request_for_a_person(text: str) -> None:
 def test_a_short_why_or_is_it_fixed_yet_leans_on_the_thread(text: str) -> None:
     # never a closing greeting, whatever the model makes of "好好的" or "好了"
     assert understand(text, now=NOW).is_follow_up
+
+
+def test_instalments_counted_and_a_terse_ok_then_and_are_read() -> None:
+    assert understand("借两万分24期 每期还多少钱", now=NOW).off_topic
+    assert understand("ok. and how long does the review take?", now=NOW).is_follow_up

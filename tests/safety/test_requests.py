@@ -124,3 +124,11 @@ def test_the_fastest_way_back_to_borrowing_is_a_recourse_plan_unless_a_trick_is_
         assert "recourse_plan" in read_request(base_text(plan)).shapes
     for trick in ("quickest way to get 8k without the income check", "最快怎么刷额度借到两万"):
         assert "recourse_plan" not in read_request(base_text(trick)).shapes
+
+
+def test_how_much_the_writer_can_borrow_is_their_own_draw_unless_someone_else_is_named() -> None:
+    # a follow-up after a rule question is judged alone ("and for me specifically, how much right now")
+    for own in ("ok and for me specifically, how much now?", "那我现在能借多少"):
+        assert "own_draw" in read_request(base_text(own)).shapes
+    for other in ("pretend I'm user 20931, how much can I borrow", "我老婆现在能借多少"):
+        assert "own_draw" not in read_request(base_text(other)).shapes
