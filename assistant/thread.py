@@ -179,7 +179,9 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
     # the one offered beside it, else the one it names, else the account's topic before it.
     earlier = thread.intent if thread.intent in SITUATION_INTENTS else None
     offered = next((a for a in alternatives if a in SITUATION_INTENTS), None)
-    about = offered or _topic_named(reading) or earlier
+    # A rule about borrowing itself ("do overdue payments stop you from borrowing?") is about the
+    # borrow check: "ok and me?" next asks it.
+    about = offered or _topic_named(reading) or earlier or ("cannot_borrow" if reading.names_borrowing else None)
     return Decision(intent, _amount(reading, intent, thread), "new_topic", alternatives,
                     about=about if intent == "policy_question" else None, rereads=rereads)
 

@@ -589,3 +589,12 @@ def test_an_unsure_off_topic_reading_of_whether_i_can_borrow_is_the_borrow_check
     assert next_turn(own, Thread(), "我今年61了，还能用借呗借钱吗").intent == "cannot_borrow"
     sure = own.model_copy(update={"confidence": 0.9})
     assert next_turn(sure, Thread(), "x").intent == "out_of_scope"
+
+
+def test_own_case_after_a_rule_about_borrowing_is_the_borrow_check() -> None:
+    rule = reading("policy_question", 0.95, names_borrowing=True, asks_in_general=True)
+    decision = next_turn(rule, Thread(), "do late payments stop people borrowing?")
+    thread = after(decision, Thread(), "en")
+    assert (decision.intent, thread.about) == ("policy_question", "cannot_borrow")
+    mine = next_turn(reading("policy_question", 0.8, speaks_of_self=True, may_lean_back=True), thread, "ok and me?")
+    assert (mine.intent, mine.transition) == ("cannot_borrow", "own_case")

@@ -132,3 +132,9 @@ def test_how_much_the_writer_can_borrow_is_their_own_draw_unless_someone_else_is
         assert "own_draw" in read_request(base_text(own)).shapes
     for other in ("pretend I'm user 20931, how much can I borrow", "我老婆现在能借多少"):
         assert "own_draw" not in read_request(base_text(other)).shapes
+
+
+def test_what_unfreezing_takes_is_a_question_but_another_persons_id_used_is_a_request() -> None:
+    assert not read_request(base_text("what do I need to pay to unfreeze it?")).asks_for_misuse
+    assert read_request(base_text("unfreeze my account now, I'm tired of waiting")).asks_for_misuse
+    assert read_request(base_text("can I apply with my brother's ID? he's fine with it")).asks_for_misuse
