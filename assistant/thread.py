@@ -284,6 +284,12 @@ def _draws_now(reading: Understanding, intent: str) -> bool:
     return reading.asks_to_draw and intent in DRAW_OVER and (reading.asks_now or not reading.at_is_past)
 
 
+def _questions_a_cap_on_a_draw(reading: Understanding, intent: str) -> bool:
+    # "tried 5000, it only offers 3000. why" read off-topic, unsure: the draw the writer cannot make
+    return (intent == "out_of_scope" and reading.confidence < CLARIFY_BELOW and reading.amount is not None
+            and reading.quotes_an_amount and not (reading.off_topic or reading.other_product))
+
+
 def _reports_a_repayment_not_shown(reading: Understanding, intent: str) -> bool:
     # "转账还了8000，额度还是6000", "9:30还了3000，银行卡扣款成功了，短信也收到了，怎么额度还没回来":
     # a repayment the limit does not show, whatever else the message mentions
@@ -384,6 +390,7 @@ REREADS = (
     Reread("draws_everything", _draws_everything, "cannot_borrow"),
     Reread("draws_now", _draws_now, "cannot_borrow"),
     Reread("repayment_not_shown", _reports_a_repayment_not_shown, "limit_not_restored"),
+    Reread("questions_a_cap_on_a_draw", _questions_a_cap_on_a_draw, "cannot_borrow"),
     Reread("fees_or_mechanics", _unsure_about_fees_or_mechanics, "out_of_scope", offers=REPLACED),
     Reread("unsure_about_a_check", _asks_a_rule_about_a_check, "policy_question"),
     Reread("unsure_about_own_check", _asks_about_own_check, _first_situation_ranked),

@@ -598,3 +598,12 @@ def test_own_case_after_a_rule_about_borrowing_is_the_borrow_check() -> None:
     assert (decision.intent, thread.about) == ("policy_question", "cannot_borrow")
     mine = next_turn(reading("policy_question", 0.8, speaks_of_self=True, may_lean_back=True), thread, "ok and me?")
     assert (mine.intent, mine.transition) == ("cannot_borrow", "own_case")
+
+
+def test_a_cap_questioned_on_a_draw_read_off_topic_is_the_borrow_check() -> None:
+    capped = reading("out_of_scope", 0.45, amount=Decimal(5000), quotes_an_amount=True)
+    decision = next_turn(capped, Thread(), "tried 5000, it only offers 3000. why")
+    assert (decision.intent, decision.amount) == ("cannot_borrow", Decimal(5000))
+    assert "questions_a_cap_on_a_draw" in decision.rereads
+    fees = reading("out_of_scope", 0.45, amount=Decimal(5000), quotes_an_amount=True, off_topic=True)
+    assert next_turn(fees, Thread(), "借5000只收3000利息?").intent == "out_of_scope"

@@ -229,3 +229,10 @@ def test_a_short_why_or_is_it_fixed_yet_leans_on_the_thread(text: str) -> None:
 def test_instalments_counted_and_a_terse_ok_then_and_are_read() -> None:
     assert understand("借两万分24期 每期还多少钱", now=NOW).off_topic
     assert understand("ok. and how long does the review take?", now=NOW).is_follow_up
+
+
+def test_a_cap_the_app_offers_is_quoted_and_mechanics_and_connect_me_are_read() -> None:
+    capped = understand("wanted 6000 but it caps me at 2500??", now=NOW)
+    assert capped.quotes_an_amount and capped.amount == 6000
+    assert understand("how can I make a partial repayment?", now=NOW).off_topic
+    assert understand("fine, connect me pls", now=NOW).asks_for_person
