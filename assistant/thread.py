@@ -167,9 +167,12 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
     if (assumed and thread.intent is None and intent in OPENER_REREAD and reading.named_topic != "limit_not_restored"
             and not reading.asks_in_general and names_the_line):
         return Decision("cannot_borrow", reading.amount, "open_what_if")
-    if reading.other_product and (intent in SITUATION_INTENTS or intent == "policy_question"):
+    # Another product named as the cause of the writer's own block ("我在别的银行信用卡上欠了不少，是不是
+    # 这个原因借不出来") is a question about this line (issue 12).
+    blames_another_product = reading.asks_about_cause and reading.cannot_use and intent in SITUATION_INTENTS
+    if reading.other_product and (intent in SITUATION_INTENTS or intent == "policy_question") and not blames_another_product:
         # "花呗额度怎么提升", "网商贷能借多少": the question is about the product it names; our line's
-        # reading is offered as a choice ("我在别的银行信用卡上欠了不少，这是不是借不出来的原因").
+        # reading is offered as a choice.
         return Decision("out_of_scope", None, "new_topic", (intent,))
     intent, alternatives, rereads = _reread(reading, intent)
     alternatives = alternatives or _alternatives(reading, intent)
@@ -532,8 +535,12 @@ def _draw_after_a_rule(reading: Understanding, thread_intent: str) -> bool:
 
 
 def _leaves_the_line(reading: Understanding, thread_intent: str) -> bool:
-    # "那花呗呢", "Also, what's the interest rate on the loan I have now?"
-    return reading.other_product or reading.off_topic and reading.named_topic is None
+    # "那花呗呢", "Also, what's the interest rate on the loan I have now?"; not another product
+    # named as the cause of the account's block or as a step to lift it ("我把花呗还清了是不是就可以了",
+    # "my credit card debt, is that why?"): the question is still the account's
+    about_the_block = (reading.other_product and thread_intent in SITUATION_INTENTS and not reading.off_topic
+                       and (reading.what_if or reading.asks_about_cause))
+    return (reading.other_product or reading.off_topic and reading.named_topic is None) and not about_the_block
 
 
 def _asks_the_borrow_check(reading: Understanding, thread_intent: str) -> bool:

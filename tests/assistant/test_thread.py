@@ -607,3 +607,17 @@ def test_a_cap_questioned_on_a_draw_read_off_topic_is_the_borrow_check() -> None
     assert "questions_a_cap_on_a_draw" in decision.rereads
     fees = reading("out_of_scope", 0.45, amount=Decimal(5000), quotes_an_amount=True, off_topic=True)
     assert next_turn(fees, Thread(), "借5000只收3000利息?").intent == "out_of_scope"
+
+
+def test_another_product_blamed_for_the_writers_block_is_a_question_about_this_line() -> None:
+    blamed = reading("cannot_borrow", 0.9, other_product=True, asks_about_cause=True, cannot_use=True)
+    assert next_turn(blamed, Thread(), "信用卡欠得多 是不是这个原因借不了").intent == "cannot_borrow"
+    elsewhere = reading("cannot_borrow", 0.9, other_product=True, cannot_use=True)
+    assert next_turn(elsewhere, Thread(), "网商贷借不了了").intent == "out_of_scope"
+
+
+def test_another_product_repaid_as_a_what_if_inside_the_thread_stays_in_it() -> None:
+    step = reading("out_of_scope", 0.99, other_product=True, what_if=True, may_lean_back=True)
+    assert next_turn(step, BORROW_THREAD, "我把花呗先还清了能借吗").intent == "cannot_borrow"
+    about_it = reading("out_of_scope", 0.99, other_product=True, is_follow_up=True, may_lean_back=True)
+    assert next_turn(about_it, BORROW_THREAD, "那花呗呢").intent == "out_of_scope"

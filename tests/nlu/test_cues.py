@@ -236,3 +236,9 @@ def test_a_cap_the_app_offers_is_quoted_and_mechanics_and_connect_me_are_read() 
     assert capped.quotes_an_amount and capped.amount == 6000
     assert understand("how can I make a partial repayment?", now=NOW).off_topic
     assert understand("fine, connect me pls", now=NOW).asks_for_person
+
+
+def test_a_cause_asked_in_other_words_and_a_bill_that_is_only_a_purpose() -> None:
+    assert understand("网贷借得多 是不是这个原因", now=NOW).asks_about_cause
+    assert not understand("need 20k for a hospital bill", now=NOW).off_topic
+    assert understand("when is this month's bill due", now=NOW).off_topic
