@@ -73,6 +73,7 @@ PRODUCT_AMOUNT_RULE = ("单笔", "每笔", "最高", "single draw", "per draw", 
 # Markers that make a follow-up a rule question even when the model ranks the rule second
 # ("一般换收款卡以后多久能生效"); "多久能…" alone is not one ("那怎么办 多久能解" is the account's).
 OUTRIGHT_GENERAL = ("一般", "通常", "标准", "单笔", "最低", "自然日", "minimum", "smallest", "算高", "什么算", "多少算", "什么意思",
+                    "啥意思", "是指什么", "是干嘛的", "怎么算的", "what happens if", "calculated",
                     "calendar day", "per 24 hours", "generally", "usually", "normally",
                     "typically", "in general", "what counts", "what does", "what's a ", "what is a ", "what's an ",
                     "what is an ")

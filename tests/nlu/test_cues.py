@@ -242,3 +242,8 @@ def test_a_cause_asked_in_other_words_and_a_bill_that_is_only_a_purpose() -> Non
     assert understand("网贷借得多 是不是这个原因", now=NOW).asks_about_cause
     assert not understand("need 20k for a hospital bill", now=NOW).off_topic
     assert understand("when is this month's bill due", now=NOW).off_topic
+
+
+@pytest.mark.parametrize("text", ["征信查询次数多是啥意思", "资金方是干嘛的", "负债率是指什么", "how is the debt ratio worked out"])
+def test_what_a_word_means_or_how_a_figure_is_worked_out_is_asked_in_general(text: str) -> None:
+    assert understand(text, now=NOW).asks_in_general
