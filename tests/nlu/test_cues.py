@@ -228,6 +228,7 @@ def test_a_short_why_or_is_it_fixed_yet_leans_on_the_thread(text: str) -> None:
 
 def test_instalments_counted_and_a_terse_ok_then_and_are_read() -> None:
     assert understand("借两万分24期 每期还多少钱", now=NOW).off_topic
+    assert not understand("借两万分24期可以吗", now=NOW).off_topic  # a draw in instalments is a draw
     assert understand("ok. and how long does the review take?", now=NOW).is_follow_up
 
 
