@@ -56,7 +56,8 @@ class RequestReading:
         asked for word for word, counts unless the message asks what the words mean or denies
         doing it; a method for getting past a check counts even next to a claim of being
         misjudged ("they think I'm … — how do I make the system think …"), not in any other
-        shape; so does a claimed office (police, staff) asking for something, whatever story
+        shape; so does another person's identity asked for next to a claim that the account is
+        the writer's own; and a claimed office (police, staff) asking for something, whatever story
         comes with it; anything else counts only in a message with no innocent shape.
         """
         if "to_assistant" in self.targets:
@@ -66,6 +67,8 @@ class RequestReading:
             return True
         if self.asks_for_method and "evade" in self.targets and self.shapes <= {"complaint"}:
             return True
+        if "others_identity" in self.targets and self.asks and self.shapes <= {"own_data"}:
+            return True  # "the limit is my own" is what makes using another's face or ID fraud
         if "authority" in self.targets and self.targets - FRAMES - QUALIFIERS and "definition" not in self.shapes:
             return True  # a claimed office asking for something: no shape makes that innocent
         if self.shapes:

@@ -139,3 +139,10 @@ def test_what_unfreezing_takes_is_a_question_but_another_persons_id_used_is_a_re
     assert not read_request(base_text("what do I need to pay to unfreeze it?")).asks_for_misuse
     assert read_request(base_text("unfreeze my account now, I'm tired of waiting")).asks_for_misuse
     assert read_request(base_text("can I apply with my brother's ID? he's fine with it")).asks_for_misuse
+
+
+def test_another_persons_face_or_id_counts_even_when_the_account_is_claimed_as_ones_own() -> None:
+    assert read_request(base_text("老公在外地,能不能用他的照片帮我把人脸过了?额度是我自己的")).asks_for_misuse
+    assert read_request(base_text("can i use my wife's id, the account is my own")).asks_for_misuse
+    assert not read_request(base_text("他的身份证过期了会影响我吗")).asks_for_misuse
+    assert not read_request(base_text("我自己的身份证过期了会影响借款吗")).asks_for_misuse
