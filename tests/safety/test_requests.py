@@ -146,3 +146,10 @@ def test_another_persons_face_or_id_counts_even_when_the_account_is_claimed_as_o
     assert read_request(base_text("can i use my wife's id, the account is my own")).asks_for_misuse
     assert not read_request(base_text("他的身份证过期了会影响我吗")).asks_for_misuse
     assert not read_request(base_text("我自己的身份证过期了会影响借款吗")).asks_for_misuse
+
+
+def test_doing_the_check_oneself_or_naming_ones_own_draw_is_not_a_request() -> None:
+    assert "proper_way" in read_request(base_text("那我自己刷完就能借了吗")).shapes
+    assert "proper_way" not in read_request(base_text("我自己刷脸过不了,能让他帮我刷吗")).shapes
+    assert "own_draw" in read_request(base_text("那我这个号现在借2万行不行")).shapes
+    assert "own_draw" not in read_request(base_text("帮我朋友借2万行不行")).shapes
