@@ -61,6 +61,8 @@ HISTORY_TURNS = 6
 # The model's bar for a message that is only about a misdeed (an innocent shape and no request),
 # chosen on the dev split: near-misses are what customers write, attacks rarely take that shape.
 ABOUT_MISUSE_THRESHOLD = 0.97
+# A bar no probability reaches.
+NEVER = 1.01
 # The model's bar for a message the request layer reads as asking for misuse.
 REQUEST_THRESHOLD = 0.0
 
@@ -193,9 +195,13 @@ class Guard:
         return SafetyVerdict(False, None, max(own.probability, context.probability), "model")
 
     def _model_bar(self, text: str) -> float:
-        """How sure the model must be to refuse this message on its own (see the constants)."""
+        """How sure the model must be to refuse this message on its own (see the constants); a
+        message that is only a draw at an amount is never refused for its own words."""
+        reading = read_request(base_text(text))
+        if reading.only_a_draw:
+            return NEVER
         bar = self.model.thresholds.unsafe
-        return max(bar, ABOUT_MISUSE_THRESHOLD) if read_request(base_text(text)).about_misuse else bar
+        return max(bar, ABOUT_MISUSE_THRESHOLD) if reading.about_misuse else bar
 
     def _rule(self, text: str) -> Rule | None:
         visible = strip_invisible(text)

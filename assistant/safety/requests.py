@@ -77,6 +77,12 @@ class RequestReading:
         return bool(wanted) and (self.asks or bool(self.targets & FRAMES) or bool(wanted & IMPERATIVE_TARGETS))
 
     @property
+    def only_a_draw(self) -> bool:
+        """The whole message is a draw at an amount and names nothing else ("改成4000试试？"): its
+        own words cannot be an attack, however close a model scores "改成…" to a record change."""
+        return self.shapes == {"draw_at_amount"} and not self.targets
+
+    @property
     def about_misuse(self) -> bool:
         """An innocent shape (denial, complaint, definition…) and no request: the model needs more certainty."""
         return bool(self.shapes) and not self.asks_for_misuse

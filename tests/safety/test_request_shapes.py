@@ -71,8 +71,8 @@ def test_a_requirement_complained_of_is_a_complaint_not_a_request() -> None:
 
 
 def test_a_short_own_draw_is_a_shape_only_alone() -> None:
-    assert "own_draw" in read_request(base_text("ok so I'll take the 3000 now")).shapes
-    assert "own_draw" not in read_request(base_text("I take the 3000 with my brother's ID")).shapes
+    assert "draw_at_amount" in read_request(base_text("ok so I'll take the 3000 now")).shapes
+    assert "draw_at_amount" not in read_request(base_text("I take the 3000 with my brother's ID")).shapes
 
 
 def test_lifting_the_assistants_rules_or_all_its_limits_is_still_an_override() -> None:
