@@ -182,6 +182,23 @@ def test_when_a_loans_money_arrives_is_the_apps_payout_not_a_repayment_posting(t
     assert reading.off_topic and not reading.asks_posting_time
 
 
+@pytest.mark.parametrize("text", ["那借的钱一般多久能打到卡上", "放款到我的新卡要多久", "how long would 80k take to arrive",
+                                  "can the loan go to another card to receive the money"])
+def test_a_payout_asked_without_the_word_to_account_is_off_the_lines_topics(text: str) -> None:
+    assert understand(text, now=NOW).off_topic
+
+
+@pytest.mark.parametrize("text", ["还款在哪里操作", "how do I redo that payment", "could you send me a receipt for it",
+                                  "any penalty for paying early?", "how many days do I have to pay it back"])
+def test_repayment_mechanics_receipts_and_fees_are_off_the_lines_topics(text: str) -> None:
+    assert understand(text, now=NOW).off_topic
+
+
+@pytest.mark.parametrize("text", ["how long after I pay it back will my limit come back", "还款以后额度多久恢复"])
+def test_when_the_limit_returns_after_a_repayment_is_not_off_topic(text: str) -> None:
+    assert not understand(text, now=NOW).off_topic
+
+
 @pytest.mark.parametrize("text", ["用银行卡还款多久能到账", "转账还的钱几天能入账"])
 def test_when_a_repayment_posts_is_still_asked_as_one(text: str) -> None:
     reading = understand(text, now=NOW)
