@@ -267,3 +267,9 @@ def test_a_cause_asked_in_other_words_and_a_bill_that_is_only_a_purpose() -> Non
 @pytest.mark.parametrize("text", ["征信查询次数多是啥意思", "资金方是干嘛的", "负债率是指什么", "how is the debt ratio worked out"])
 def test_what_a_word_means_or_how_a_figure_is_worked_out_is_asked_in_general(text: str) -> None:
     assert understand(text, now=NOW).asks_in_general
+
+
+@pytest.mark.parametrize("text", ["那借钱不受影响吧", "不影响我借钱吧", "ok and borrowing?", "我能先借着用吗"])
+def test_whether_borrowing_is_affected_asks_whether_the_writer_can_borrow_now(text: str) -> None:
+    reading = understand(text, now=NOW)
+    assert reading.asks_if_can_borrow and reading.asks_now
