@@ -183,9 +183,10 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
     # the one offered beside it, else the one it names, else the account's topic before it.
     earlier = thread.intent if thread.intent in SITUATION_INTENTS else None
     offered = next((a for a in alternatives if a in SITUATION_INTENTS), None)
-    # A rule about borrowing itself ("do overdue payments stop you from borrowing?") is about the
-    # borrow check: "ok and me?" next asks it.
-    about = offered or _topic_named(reading) or earlier or ("cannot_borrow" if reading.names_borrowing else None)
+    # A rule about borrowing itself ("do overdue payments stop you from borrowing?") or about one of
+    # its checks ("风控复核一般要多久？") is about the borrow check: "ok and me?", "我这个是哪天结束" next ask it.
+    borrow_check = reading.names_borrowing or reading.names_a_check
+    about = offered or _topic_named(reading) or earlier or ("cannot_borrow" if borrow_check else None)
     return Decision(intent, _amount(reading, intent, thread), "new_topic", alternatives,
                     about=about if intent == "policy_question" else None, rereads=rereads)
 

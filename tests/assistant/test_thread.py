@@ -531,6 +531,14 @@ def test_a_rule_question_after_an_account_topic_remembers_it_for_the_own_case_ne
     assert next_turn(back, thread, "ok back to mine, will it be done by Monday?").intent == "cannot_borrow"
 
 
+def test_a_rule_question_about_a_check_is_about_the_borrow_check_for_the_own_case_next() -> None:
+    rule = reading("policy_question", 0.98, asks_in_general=True, names_a_check=True)
+    decision = next_turn(rule, Thread(), "风控复核一般要多久？")
+    assert (decision.intent, decision.about) == ("policy_question", "cannot_borrow")
+    mine = reading("out_of_scope", 0.99, speaks_of_self=True, may_lean_back=True)
+    assert next_turn(mine, after(decision, Thread(), "zh"), "我这个是哪天结束").intent == "cannot_borrow"
+
+
 def test_a_draw_at_a_named_time_after_a_rule_answer_is_the_borrow_check() -> None:
     later = reading("policy_question", 0.96, speaks_of_self=True, may_lean_back=True, names_borrowing=True,
                     is_follow_up=True, at=datetime(2026, 11, 21, 0, 0, tzinfo=UTC))
