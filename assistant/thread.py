@@ -555,8 +555,9 @@ def _asks_the_borrow_check(reading: Understanding, thread_intent: str) -> bool:
 
 
 def _amount_after_how_much(reading: Understanding, thread_intent: str) -> bool:
-    # "那3000呢？" after "how much can I borrow": a named amount is a draw to check
-    return thread_intent == "how_much_can_i_borrow" and reading.amount is not None
+    # "那3000呢？", "could I take all of it in one go?" after "how much can I borrow": a named
+    # amount, or all of it, is a draw to check
+    return thread_intent == "how_much_can_i_borrow" and (reading.amount is not None or reading.draws_everything)
 
 
 @dataclass(frozen=True)

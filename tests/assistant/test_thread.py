@@ -629,3 +629,9 @@ def test_another_product_repaid_as_a_what_if_inside_the_thread_stays_in_it() -> 
     assert next_turn(step, BORROW_THREAD, "我把花呗先还清了能借吗").intent == "cannot_borrow"
     about_it = reading("out_of_scope", 0.99, other_product=True, is_follow_up=True, may_lean_back=True)
     assert next_turn(about_it, BORROW_THREAD, "那花呗呢").intent == "out_of_scope"
+
+
+def test_all_of_it_after_how_much_is_a_draw_to_check() -> None:
+    how_much = Thread(intent="how_much_can_i_borrow", lang="en")
+    everything = reading("policy_question", 0.87, draws_everything=True, may_lean_back=True, speaks_of_self=True)
+    assert next_turn(everything, how_much, "could I take all of it in one go?").intent == "cannot_borrow"

@@ -32,7 +32,7 @@ def test_a_reported_text_message_is_not_a_question_about_messages() -> None:
 @pytest.mark.parametrize("text", ["so max today is how much", "可用四千为什么最多只能借两千", "how much is the max i can take",
                                   "How much I can borrow now?", "And what's the max I could get right now?",
                                   "那现在能借的还有多少", "我手上可用的有多少", "how much do I have available now",
-                                  "what can I borrow right now", "so how much tops"])
+                                  "what can I borrow right now", "so how much tops", "just tell me my own available then"])
 def test_the_maximum_asked_in_other_words_names_that_topic(text: str) -> None:
     assert understand(text, now=NOW).named_topic == "how_much_can_i_borrow"
 
