@@ -273,3 +273,15 @@ def test_what_a_word_means_or_how_a_figure_is_worked_out_is_asked_in_general(tex
 def test_whether_borrowing_is_affected_asks_whether_the_writer_can_borrow_now(text: str) -> None:
     reading = understand(text, now=NOW)
     assert reading.asks_if_can_borrow and reading.asks_now
+
+
+def test_the_writer_coming_back_later_is_no_limit_coming_back() -> None:
+    assert understand("what if I come back after midnight", now=NOW).named_topic != "limit_not_restored"
+    assert understand("when will my limit come back", now=NOW).named_topic == "limit_not_restored"
+
+
+def test_a_statement_asked_as_a_question_asks_whether_the_writer_can_borrow_now() -> None:
+    reading = understand("good. and I can still borrow like normal?", now=NOW)
+    assert reading.asks_if_can_borrow and reading.asks_now
+    # a rule asked with "still" is not the writer's now (the public suite's in-overdue-en)
+    assert not understand("Can I still borrow if I have an overdue payment?", now=NOW).asks_now
