@@ -254,7 +254,8 @@ class Assistant:
         text = composed.text
         if bearing:
             text += "\n" + self.composer.status_line(bearing, lang)
-        return Answer(answer=text, intent="policy_question", citations=composed.sections, lang=lang,
+        return Answer(answer=text, intent="policy_question", citations=composed.sections,
+                      lang=lang,  # type: ignore[arg-type]
                       checks=[check], slots=slots)
 
     @property

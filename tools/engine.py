@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import get_args
 
-from tools.catalogue import SEVERITY_RANK, Action, catalogue
+from tools.catalogue import SEVERITY_RANK, Action, Severity, catalogue
 from tools.errors import UserInputError
 from tools.inputs import to_local
 from tools.policy import Policy, load_policy
@@ -140,7 +140,7 @@ def _evaluate(ctx: Context) -> tuple[list[Finding], list[TraceEntry]]:
     return findings, trace
 
 
-def _severity(finding: Finding) -> str:
+def _severity(finding: Finding) -> Severity:
     return finding.severity or catalogue().reason(finding.code).severity
 
 

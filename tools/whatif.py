@@ -23,6 +23,9 @@ from tools.policy import Policy, load_policy
 from tools.result import CheckResult
 from tools.snapshot import Platform, Repayment, Snapshot
 
+# How a repayment the customer describes was (or will be) made: the posting times differ.
+RepayChannel = Literal["balance", "bank_card", "bank_transfer"]
+
 
 class Assumption(BaseModel):
     """What the customer supposes: a repayment made now, a later time, or another amount."""
@@ -32,7 +35,7 @@ class Assumption(BaseModel):
     repay_amount: Decimal | None = None
     repay_all_overdue: bool = False
     # How the supposed repayment is made; None is from balance (posts at once).
-    repay_channel: Literal["balance", "bank_card", "bank_transfer"] | None = None
+    repay_channel: RepayChannel | None = None
     at: datetime | None = None
     amount: Decimal | None = None
 

@@ -22,7 +22,7 @@ from tools.engine import run_check
 from tools.policy import Policy
 from tools.result import CheckResult, jsonable
 from tools.snapshot import Platform, Snapshot
-from tools.whatif import Assumption, what_if
+from tools.whatif import Assumption, RepayChannel, what_if
 
 MAX_AMOUNT = Decimal(10000000)
 
@@ -84,7 +84,8 @@ def build_tools(context: ConversationContext, policy: Policy, ledger: ToolLedger
         return _dump(_summary(result, lang))
 
     def simulate(action: str = "borrow", repay_amount: Decimal | None = None, repay_all_overdue: bool = False,
-                 repay_channel: str | None = None, at: datetime | None = None, amount: Decimal | None = None) -> str:
+                 repay_channel: RepayChannel | None = None, at: datetime | None = None,
+                 amount: Decimal | None = None) -> str:
         assumption = Assumption(repay_amount=repay_amount, repay_all_overdue=repay_all_overdue,
                                 repay_channel=repay_channel, at=at, amount=amount)
         result = what_if(context.snapshot, action, assumption, amount=amount, at=context.at,
