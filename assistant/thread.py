@@ -86,6 +86,11 @@ OFF_TOPIC_OVER = 0.7
 # "why" turns are read as another situation at up to 0.95 ("why though? it's my own credit line" → a
 # closure), while a topic asked outright names it (intent_switches) or scores above that.
 UNNAMED_SWITCH_CONFIDENCE = 0.95
+# A short rule question the model reads this surely, not about the writer nor about when something
+# ends ("借呗年龄限制是多少岁", "is there a cap on how many attempts?"; not "要维护到几点"), asks the
+# rule even inside a thread about the account: it is answered as one, with the thread's situation
+# beside it (Decision.about).
+RULE_QUESTION_CONFIDENCE = 0.9
 # Readings of "when at the earliest / what must I do to borrow" that are really the borrow check.
 PLAN_QUESTION_READINGS = frozenset({"policy_question", "how_much_can_i_borrow", "limit_not_restored",
                                     "limit_reduced_or_closed", "out_of_scope"})
@@ -453,7 +458,8 @@ def _leans_back(reading: Understanding, thread_intent: str) -> bool:
     assumed = reading.at is not None or reading.repay_amount is not None or reading.repay_all_overdue
     stray = reading.intent in ("out_of_scope", "greeting") and not (reading.other_product or reading.off_topic)
     own_case = (reading.intent == "policy_question" and reading.may_lean_back
-                and thread_intent in SITUATION_INTENTS and reading.named_topic is None)
+                and thread_intent in SITUATION_INTENTS and reading.named_topic is None
+                and (reading.speaks_of_self or reading.asks_when or reading.confidence < RULE_QUESTION_CONFIDENCE))
     # "I click more times it will pass?" read as an increase, "so age is the issue? what can I do"
     # read as a request for a person: a short turn naming no topic is about the account's thread.
     unnamed = (reading.intent in SITUATION_INTENTS | {"appeal_or_human"} and reading.intent != thread_intent

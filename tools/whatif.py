@@ -40,6 +40,16 @@ class Assumption(BaseModel):
     amount: Decimal | None = None
 
 
+class ScheduledPosting(BaseModel):
+    """A pending repayment taken as posted at its channel's time (a what-if at a later time)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    amount: Decimal
+    channel: RepayChannel
+    posts_at: datetime
+
+
 class WhatIfResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -47,6 +57,8 @@ class WhatIfResult(BaseModel):
     before: CheckResult
     after: CheckResult
     posts_at: datetime | None = None  # when a card or transfer repayment posts (the check's time)
+    # Pending repayments whose posting time comes before the assumed later time: posted on schedule.
+    posted_on_schedule: tuple[ScheduledPosting, ...] = ()
 
     @property
     def resolved_codes(self) -> list[str]:
@@ -99,12 +111,13 @@ def what_if(
     request) and under the assumption, side by side."""
     if before is None:
         before = run_check(snapshot, action, amount=amount, at=at, platform=platform, policy=policy)
-    modified = snapshot
     check_at = assumption.at or at
+    modified, posted = (post_due_repayments(snapshot, assumption.at, policy or load_policy())
+                        if assumption.at is not None else (snapshot, ()))
     posts_at = None
     repay = snapshot.overdue.amount if assumption.repay_all_overdue else assumption.repay_amount
     if repay is not None and repay > 0:
-        modified = apply_repayment(snapshot, repay)
+        modified = apply_repayment(modified, repay)
         if assumption.repay_channel in ("bank_card", "bank_transfer"):
             posts_at = _posts_at(repay, assumption.repay_channel, check_at or snapshot.as_of, policy or load_policy())
             check_at = posts_at
@@ -116,7 +129,25 @@ def what_if(
         platform=platform,
         policy=policy,
     )
-    return WhatIfResult(assumption=assumption, before=before, after=after, posts_at=posts_at)
+    return WhatIfResult(assumption=assumption, before=before, after=after, posts_at=posts_at,
+                        posted_on_schedule=posted)
+
+
+def post_due_repayments(snapshot: Snapshot, at: datetime, policy: Policy) -> tuple[Snapshot, tuple[ScheduledPosting, ...]]:
+    """The account at a later time `at`: pending repayments whose channel's posting time has come
+    by then are posted as scheduled, freeing their limit ("周一入账后呢" asks about the account after
+    Monday's posting). The answer says so, since a late posting would leave things as they are."""
+    moment = to_local(at, policy.zone)
+    due = tuple(r for r in snapshot.repayments if r.status == "pending" and posting_eta(r, policy) <= moment)
+    if not due:
+        return snapshot, ()
+    modified = snapshot
+    for repayment in due:
+        modified = apply_repayment(modified, repayment.amount)
+    posted = {id(r): r.model_copy(update={"status": "posted", "posted_at": posting_eta(r, policy)}) for r in due}
+    repayments = [posted.get(id(r), r) for r in snapshot.repayments]
+    postings = tuple(ScheduledPosting(amount=r.amount, channel=r.channel, posts_at=posting_eta(r, policy)) for r in due)
+    return modified.model_copy(update={"repayments": repayments}), postings
 
 
 def _posts_at(repay: Decimal, channel: Literal["bank_card", "bank_transfer"], paid_at: datetime,

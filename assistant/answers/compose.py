@@ -224,6 +224,9 @@ class Composer:
         others = [r.code for r in after.reasons if r.severity != "blocking"]
         if others:
             parts.append(text(lang, "what_if.remaining", codes=self._titles(others, lang)))
+        for posting in result.posted_on_schedule:
+            parts.append(text(lang, "what_if.posted_on_schedule", amount=money(posting.amount),
+                              channel=_channel_name(posting.channel, lang), posts_at=when(posting.posts_at, lang)))
         if result.posts_at is not None:
             parts.append(text(lang, "what_if.posts_note", channel=_channel_name(result.assumption.repay_channel, lang),
                               posts_at=when(result.posts_at, lang)))

@@ -53,6 +53,7 @@ class Cues:
     quotes_app_message: re.Pattern[str]
     draws_everything: re.Pattern[str]
     asks_posting_time: re.Pattern[str]
+    asks_when: re.Pattern[str]
     asks_how_to: re.Pattern[str]
     cannot_use: re.Pattern[str]
     names_borrowing: re.Pattern[str]
@@ -98,6 +99,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "quotes_app_message",
             "draws_everything",
             "asks_posting_time",
+            "asks_when",
             "asks_how_to",
             "cannot_use",
             "names_borrowing",

@@ -296,3 +296,14 @@ def test_a_draw_of_everything_available_is_checked_as_that_amount_and_kept_by_th
     assert first.reason_codes == ["INCOME_VERIFICATION_REQUIRED"] and "50,000" in first.answer
     again = c.say("为什么")
     assert again.reason_codes == ["INCOME_VERIFICATION_REQUIRED"] and again.slots["amount"] == "70000"
+
+
+def test_a_later_time_after_a_transfer_posts_counts_the_transfer_and_says_it_is_assumed(chat):
+    # demo-pending-transfer: 8,000 paid by bank transfer on Friday evening posts on Monday at 09:00
+    c = chat("demo-pending-transfer")
+    c.say("我现在能借多少")
+    result = c.say("如果周一上午十点借呢")
+    assert result.what_if is not None and result.what_if.max_amount_now == 14000
+    assert "如期" in result.answer and "09:00" in result.answer
+    early = chat("demo-pending-transfer").say("如果周一早上八点借呢")
+    assert early.what_if is not None and early.what_if.max_amount_now == 6000

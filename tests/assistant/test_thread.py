@@ -156,6 +156,16 @@ def test_a_short_question_naming_no_general_rule_is_about_the_accounts_thread() 
     assert next_turn(own, Thread(intent="policy_question"), "要维护到几点").intent == "policy_question"
 
 
+def test_a_short_rule_question_read_surely_asks_the_rule_unless_it_asks_when_the_accounts_case_ends() -> None:
+    rule = reading("policy_question", 0.97, may_lean_back=True)
+    decision = next_turn(rule, Thread(intent="cannot_borrow"), "借呗年龄上限是多少岁")
+    assert (decision.intent, decision.about) == ("policy_question", "cannot_borrow")
+    when = reading("policy_question", 0.97, may_lean_back=True, asks_when=True)
+    assert next_turn(when, Thread(intent="cannot_borrow"), "审核还要多久").intent == "cannot_borrow"
+    own = reading("policy_question", 0.97, may_lean_back=True, speaks_of_self=True)
+    assert next_turn(own, Thread(intent="cannot_borrow"), "那我这个呢").intent == "cannot_borrow"
+
+
 def test_a_reported_repayment_the_model_reads_as_off_the_line_is_a_limit_question() -> None:
     from assistant.nlu.model import ReportedRepayment
 
@@ -341,11 +351,11 @@ def test_a_weak_general_marker_leaves_a_short_follow_up_in_the_thread() -> None:
 
 
 def test_a_short_follow_up_with_only_a_weak_general_marker_is_about_the_account() -> None:
-    review = reading("policy_question", 0.95, asks_in_general=True, may_lean_back=True)
+    review = reading("policy_question", 0.95, asks_in_general=True, may_lean_back=True, asks_when=True)
     decision = next_turn(review, BORROW_THREAD, "大概多久能审完")
     assert (decision.intent, decision.transition) == ("cannot_borrow", "follow_up")
     plan = reading("policy_question", 0.9, asks_in_general=True, may_lean_back=True, asks_for_plan=True,
-                   names_borrowing=True)
+                   names_borrowing=True, asks_when=True)
     assert next_turn(plan, Thread(intent="limit_increase"), "更新完多久能借").intent == "cannot_borrow"
 
 

@@ -115,3 +115,18 @@ def test_a_card_or_transfer_repayment_is_checked_when_it_posts():
 def test_a_balance_repayment_posts_at_once():
     outcome = what_if(_overdue_snapshot(), "borrow", Assumption(repay_all_overdue=True, repay_channel="balance"))
     assert outcome.posts_at is None and outcome.after.checked_at == outcome.before.checked_at
+
+
+def test_a_later_time_takes_the_pending_repayments_due_by_then_as_posted_and_says_so():
+    # "周一入账后呢": a bank transfer paid on Wednesday evening posts on Thursday at 09:00
+    paid = {"id": "r1", "amount": 3000, "paid_at": "2026-11-18T20:00:00+08:00", "channel": "bank_transfer",
+            "status": "pending"}
+    snapshot = parse_snapshot(make_snapshot({"repayments": [paid],
+                                             "limit": {"total": 20000, "used": 8000, "available": 12000}}))
+    before_posting = what_if(snapshot, "borrow", Assumption(at=sh(2026, 11, 19, 8, 0)))
+    after_posting = what_if(snapshot, "borrow", Assumption(at=sh(2026, 11, 19, 10, 0)))
+    assert before_posting.posted_on_schedule == () and "REPAYMENT_NOT_POSTED" in codes(before_posting.after)
+    assert [p.posts_at for p in after_posting.posted_on_schedule] == [sh(2026, 11, 19, 9, 0)]
+    assert "REPAYMENT_NOT_POSTED" not in codes(after_posting.after)
+    assert after_posting.after.max_amount_now == before_posting.after.max_amount_now + 3000
+    assert snapshot.repayments[0].status == "pending"  # the customer's snapshot is never changed
