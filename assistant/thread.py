@@ -269,6 +269,12 @@ def _asks_how_to(reading: Understanding, intent: str) -> bool:
     return reading.asks_how_to and intent in SITUATION_INTENTS and reading.amount is None
 
 
+def _asks_a_consequence(reading: Understanding, intent: str) -> bool:
+    # "提前把钱还了，额度会受影响吗", "那我的额度会不会被降": what would follow is a rule (guide rules 3, 9)
+    # ("我之前逾期过，现在额度会不会被降？帮我看下我额度现在是什么情况" also asks the account's state now)
+    return reading.asks_effect_on_limit and intent in SITUATION_INTENTS and reading.amount is None and not reading.asks_now
+
+
 def _asks_when_repayments_post(reading: Understanding, intent: str) -> bool:
     # "转账还款一般多久到账": when a repayment posts is a rule or a limit question, not mechanics
     return reading.asks_posting_time and intent in ("out_of_scope", "policy_question") and not reading.other_product
@@ -390,6 +396,7 @@ REREADS = (
     Reread("asked_in_general", _asks_in_general, "policy_question", offers=REPLACED),
     Reread("quotes_the_app", _quotes_what_the_app_shows, _first_situation_ranked),
     Reread("asks_how_to", _asks_how_to, "policy_question", offers=REPLACED),
+    Reread("asks_a_consequence", _asks_a_consequence, "policy_question", offers=REPLACED),
     # Asked in general, the writer's own repayment is offered beside the rule ("我昨天那笔呢" next).
     Reread("posting_time_rule", lambda r, i: _asks_when_repayments_post(r, i) and r.asks_in_general,
            "policy_question", offers="limit_not_restored"),
@@ -484,7 +491,11 @@ def _own_case_after_a_rule(reading: Understanding, thread: Thread) -> str | None
     """After a rule answer, a short turn about the writer's own case ("那我的是什么原因", "我的呢",
     "我自己能申请吗") asks the situation question the rule was about: the situation reading
     offered beside the rule answer, else the model's own situation reading."""
-    if thread.intent != "policy_question" or not (reading.speaks_of_self and reading.may_lean_back):
+    if thread.intent != "policy_question" or not reading.may_lean_back:
+        return None
+    # "ok what time tomorrow exactly" after a rule asked inside a borrow thread: when the account's
+    # own case ends is the situation the rule was about.
+    if not (reading.speaks_of_self or reading.asks_when and thread.about is not None):
         return None
     if reading.off_topic or reading.other_product:
         return None  # "我现在逾期五天 罚息多少": the writer's own case, but a topic off the line
@@ -578,6 +589,7 @@ class Switch:
 
 SWITCHES = (
     Switch("rule_in_passing", _rule_in_passing, "policy_question"),
+    Switch("consequence_in_passing", _asks_a_consequence, "policy_question"),
     Switch("rule_after_a_rule", _rule_after_a_rule, STAY),
     Switch("minimum_draw", _asks_the_minimum_draw, "policy_question"),
     Switch("names_another_topic", _names_another_topic, _named_topic),

@@ -54,6 +54,7 @@ class Cues:
     draws_everything: re.Pattern[str]
     asks_posting_time: re.Pattern[str]
     asks_when: re.Pattern[str]
+    asks_effect_on_limit: re.Pattern[str]
     asks_how_to: re.Pattern[str]
     cannot_use: re.Pattern[str]
     names_borrowing: re.Pattern[str]
@@ -100,6 +101,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "draws_everything",
             "asks_posting_time",
             "asks_when",
+            "asks_effect_on_limit",
             "asks_how_to",
             "cannot_use",
             "names_borrowing",

@@ -94,6 +94,7 @@ class Understanding(BaseModel):
     asks_if_can_borrow: bool = False  # "现在还能借吗", "can I still borrow": the borrow check asked
     asks_posting_time: bool = False  # "多久到账": a limit or rule question, never repayment mechanics
     asks_when: bool = False  # "要维护到几点", "when will the review be done": when something happens or ends
+    asks_effect_on_limit: bool = False  # "额度会受影响吗", "does paying early hurt my limit": a consequence, a rule
     mentions_wrong_decision: bool = False  # a complaint about the decision: the thread's topic goes on
     asks_for_person: bool = False  # an explicit request for a person, an appeal or a review
     off_topic: bool = False  # interest, fees, how to repay, bills, SMS codes (contract section 4)

@@ -81,6 +81,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         draws_everything=cues.draws_everything(normalized),
         asks_posting_time=cues.asks_posting_time(normalized),
         asks_when=cues.matches("asks_when", normalized),
+        asks_effect_on_limit=cues.matches("asks_effect_on_limit", normalized),
         asks_how_to=cues.matches("asks_how_to", normalized),
         cannot_use=cues.matches("cannot_use", normalized),
         names_borrowing=cues.matches("names_borrowing", normalized),

@@ -645,3 +645,19 @@ def test_all_of_it_after_how_much_is_a_draw_to_check() -> None:
     how_much = Thread(intent="how_much_can_i_borrow", lang="en")
     everything = reading("policy_question", 0.87, draws_everything=True, may_lean_back=True, speaks_of_self=True)
     assert next_turn(everything, how_much, "could I take all of it in one go?").intent == "cannot_borrow"
+
+
+def test_when_the_accounts_case_ends_after_a_rule_asked_inside_a_borrow_thread_is_the_borrow_check() -> None:
+    when = reading("out_of_scope", 0.42, may_lean_back=True, asks_when=True)
+    after_rule = Thread(intent="policy_question", about="cannot_borrow")
+    assert next_turn(when, after_rule, "ok what time tomorrow exactly").intent == "cannot_borrow"
+    # after a rule asked on its own, the same words are still about the rule
+    assert next_turn(when, Thread(intent="policy_question"), "ok what time tomorrow exactly").intent != "cannot_borrow"
+
+
+def test_whether_something_would_lower_the_limit_is_a_rule_even_in_the_first_person_and_inside_a_thread() -> None:
+    effect = reading("limit_reduced_or_closed", 0.7, may_lean_back=True, asks_effect_on_limit=True, speaks_of_self=True)
+    first = next_turn(effect, Thread(), "我提前还了一笔，额度会不会被降")
+    assert (first.intent, first.alternatives) == ("policy_question", ("limit_reduced_or_closed",))
+    inside = next_turn(effect, Thread(intent="cannot_borrow"), "那我的额度会不会被降")
+    assert (inside.intent, inside.about) == ("policy_question", "cannot_borrow")
