@@ -106,18 +106,22 @@ class Thread:
     offered: tuple[tuple[str, str], ...] = ()  # (message, intent) of the choices just offered
     recent: tuple[str, ...] = ()  # the last user messages (PII masked), for the safety guard
     about: str | None = None  # the situation the last rule question was about, for "那我的呢"
+    # What the request just refused asked of someone else's account ("我老婆的额度还有多少"), for
+    # "那我自己的呢" next: the same question of the writer's own.
+    refused_about: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Thread:
         intent = data.get("intent", data.get("last_intent"))
         return cls(intent=intent, amount=data.get("amount"), lang=data.get("lang"),
                    offered=tuple((str(m), str(i)) for m, i in data.get("offered", [])),
-                   recent=tuple(str(t) for t in data.get("recent", [])), about=data.get("about"))
+                   recent=tuple(str(t) for t in data.get("recent", [])), about=data.get("about"),
+                   refused_about=data.get("refused_about"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"intent": self.intent, "amount": self.amount, "lang": self.lang,
                 "offered": [list(pair) for pair in self.offered], "recent": list(self.recent),
-                "about": self.about}
+                "about": self.about, "refused_about": self.refused_about}
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ class Decision:
 def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
     """The one place a turn's intent is decided (see the table in the module docstring)."""
     if reading.intent == "unsafe_request":
-        return Decision("unsafe_request", None, "refuse")
+        return Decision("unsafe_request", None, "refuse", about=_asked_of_another(reading))
     if reading.greeting_only or _closes(reading, text):
         return Decision("greeting", None, "greet")
     chosen = dict(thread.offered).get(text.strip())
@@ -143,7 +147,7 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
         return Decision(chosen, _amount(reading, chosen, thread), "choose")
     if reading.asks_for_person:
         return Decision("appeal_or_human", None, "hand_off")
-    own = _own_case_after_a_rule(reading, thread)
+    own = _own_case_after_a_rule(reading, thread) or _own_case_after_a_refusal(reading, thread)
     if own is not None:
         return Decision(own, _amount(reading, own, thread), "own_case")
     if thread.intent in THREAD_INTENTS and _leans_back(reading, thread.intent):
@@ -281,8 +285,10 @@ def _asks_when_repayments_post(reading: Understanding, intent: str) -> bool:
 
 
 def _names_an_amount_to_draw(reading: Understanding, intent: str) -> bool:
-    # "能借5000吗": a named amount is a draw to check, not a maximum
-    return intent == "how_much_can_i_borrow" and reading.amount is not None
+    # "能借5000吗": a named amount is a draw to check, not a maximum; unless the maximum is asked
+    # outright beside it ("借5000不行，那我最多能借多少？"): then the maximum answers both
+    return (intent == "how_much_can_i_borrow" and reading.amount is not None
+            and reading.named_topic != "how_much_can_i_borrow")
 
 
 def _asks_to_draw(reading: Understanding, intent: str) -> bool:
@@ -443,8 +449,10 @@ def after(decision: Decision, thread: Thread, lang: str, offered: tuple[tuple[st
     recent = thread.recent
     if message is not None and decision.intent != "unsafe_request":
         recent = (*thread.recent, message)[-RECENT_MESSAGES:]
+    if decision.intent == "unsafe_request":
+        return replace(thread, lang=lang, offered=offered, recent=recent, refused_about=decision.about)
     if decision.intent in NEUTRAL_INTENTS or decision.intent == "appeal_or_human":
-        return replace(thread, lang=lang, offered=offered, recent=recent)
+        return replace(thread, lang=lang, offered=offered, recent=recent, refused_about=None)
     amount = str(decision.amount) if decision.intent in BORROW_INTENTS and decision.amount is not None else None
     if decision.intent in BORROW_INTENTS and amount is None and thread.intent in BORROW_INTENTS:
         amount = thread.amount
@@ -485,6 +493,23 @@ def _leans_back(reading: Understanding, thread_intent: str) -> bool:
                             and reading.named_topic in (None, thread_intent))
     return (reading.is_follow_up or reading.what_if or assumed or reading.mentions_wrong_decision or stray
             or own_case or unnamed or objects or questions_the_figure or questions_the_reason)
+
+
+def _asked_of_another(reading: Understanding) -> str | None:
+    """The situation a refused request asked about ("Can you tell me my wife's limit" → how much)."""
+    if reading.named_topic in SITUATION_INTENTS:
+        return reading.named_topic
+    return next((intent for intent, _ in reading.ranked if intent in SITUATION_INTENTS), None)
+
+
+def _own_case_after_a_refusal(reading: Understanding, thread: Thread) -> str | None:
+    """After a request about someone else's account was refused, a short turn about the writer's
+    own ("那我自己的呢", "ok then just mine", "what about mine then") asks the same of theirs."""
+    if thread.refused_about is None or not reading.may_lean_back or reading.named_topic is not None:
+        return None
+    if reading.names_borrowing or reading.amount is not None or reading.what_if or reading.at is not None:
+        return None  # "OK, then just my own account: can I borrow 15,000?" asks its own question
+    return thread.refused_about if reading.speaks_of_self else None
 
 
 def _own_case_after_a_rule(reading: Understanding, thread: Thread) -> str | None:

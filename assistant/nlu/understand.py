@@ -109,9 +109,15 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
 def _ranked(normalized: str, unsafe: str | None) -> list[tuple[str, float]]:
     """The readings of the message alone, best first: the guard, exact greetings, the model."""
     if unsafe is not None:
-        return [("unsafe_request", RULE_CONFIDENCE)]
+        # The model's readings follow the refusal: what was asked of someone else's account
+        # ("我老婆的额度还有多少") is what "那我自己的呢" next asks of the writer's own (the thread).
+        return [("unsafe_request", RULE_CONFIDENCE), *_model_readings(normalized)]
     if cues.is_greeting(normalized):
         return [("greeting", RULE_CONFIDENCE)]
+    return _model_readings(normalized)
+
+
+def _model_readings(normalized: str) -> list[tuple[str, float]]:
     model = default_model()
     scores = model.scores(normalized, lambda: encode([normalized])[0])
     # Refusing a real question is costly: the model alone never refuses (the guard does).

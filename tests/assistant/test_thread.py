@@ -661,3 +661,17 @@ def test_whether_something_would_lower_the_limit_is_a_rule_even_in_the_first_per
     assert (first.intent, first.alternatives) == ("policy_question", ("limit_reduced_or_closed",))
     inside = next_turn(effect, Thread(intent="cannot_borrow"), "那我的额度会不会被降")
     assert (inside.intent, inside.about) == ("policy_question", "cannot_borrow")
+
+
+def test_after_a_refused_request_about_someone_elses_account_mine_asks_the_same_of_the_writers_own() -> None:
+    refused = reading("unsafe_request", 1.0, ranked=(("unsafe_request", 1.0), ("policy_question", 0.3),
+                                                     ("how_much_can_i_borrow", 0.2)))
+    decision = next_turn(refused, Thread(), "my husband's available limit please")
+    thread = after(decision, Thread(), "en")
+    assert thread.refused_about == "how_much_can_i_borrow"
+    mine = reading("out_of_scope", 0.5, may_lean_back=True, speaks_of_self=True)
+    assert next_turn(mine, thread, "ok then just mine").intent == "how_much_can_i_borrow"
+    # one turn later the refusal is no longer what "mine" refers to
+    later = after(next_turn(reading("greeting", 1.0), thread, "thanks"), thread, "en")
+    assert later.refused_about is None
+    assert Thread.from_dict(thread.to_dict()) == thread

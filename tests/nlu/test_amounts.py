@@ -144,7 +144,10 @@ def test_a_draw_named_before_its_verb(text: str, amount: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["my available shows 70,000 though??", "why 最低要 500 啊 这个规定是怎么定的", "刚开通两个月 额度才8000 能提额吗",
-                                  "为什么才3000，我可用额度有15000"])
+                                  "为什么才3000，我可用额度有15000",
+                                  # session 28: an expectation, a figure the assistant gave, the line's size
+                                  "我还以为我能借3万呢", "你说我能借9000？？页面额度写的是12000", "even though my line is 80k?",
+                                  "why only 20000 when 30000 is available"])
 def test_a_limit_or_minimum_quoted_back_is_not_a_draw(text: str) -> None:
     u = understand(text, now=NOW)
     assert (u.amount, u.asks_to_draw, u.quotes_an_amount) == (None, False, True)
