@@ -63,6 +63,8 @@ def paraphrase_consistency(model: IntentModel, exclude: set[str]) -> dict[str, f
     """Share of label-1 pairs, both sides predicted in scope and neither side trained on, that
     get the same intent."""
     pairs = [(a, b) for a, b in paraphrase_pairs() if a not in exclude and b not in exclude]
+    if not pairs:  # the AFQMC file is not beside the repository (../shared/datasets/afqmc)
+        return {"pairs": 0, "consistency": 0.0}
     texts = sorted({_normalized(t) for pair in pairs for t in pair})
     predicted = dict(zip(texts, predict(model, texts)))
     judged = [(predicted[_normalized(a)], predicted[_normalized(b)]) for a, b in pairs]
