@@ -6,12 +6,13 @@ turn's slots, for audit and tests):
 
 | transition   | when                                                            | intent                    |
 |--------------|-----------------------------------------------------------------|---------------------------|
-| `refuse`     | the guard says unsafe                                           | unsafe_request (thread kept) |
+| `refuse`     | the guard says unsafe (what it asked of another account is kept) | unsafe_request (thread kept) |
 | `greet`      | the whole message is a greeting                                 | greeting (thread kept)    |
 | `choose`     | the message is a clarifying choice offered on the last turn     | that choice's intent      |
 | `hand_off`   | an explicit request for a person / appeal / review, or a sure   | appeal_or_human (thread kept) |
 |              | reading of one that is neither a complaint nor asked in general |                           |
 | `own_case`   | after a rule answer, a short turn about the writer's own case   | the situation offered beside the rule |
+|              | (or about when it ends); after a refusal, "mine"                | (the refused request's situation) |
 | `follow_up`  | a short follow-up, a what-if or a complaint, inside a thread,   | the thread's intent       |
 |              | that no SWITCHES rule sends to another topic                    | (else `new_topic`)        |
 | `open_what_if` | a what-if or time question opening a conversation              | cannot_borrow             |
