@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 
@@ -120,6 +120,8 @@ def _misuse_rule(row: dict[str, Any], all_shapes: frozenset[str]) -> MisuseRule:
     unknown = silencers - all_shapes
     if unknown:
         raise ValueError(f"{CUES_FILE.name}: misuse rule {row['when']} names unknown shapes {sorted(unknown)}")
+    if row["needs"] not in get_args(Need):
+        raise ValueError(f"{CUES_FILE.name}: misuse rule {row['when']} needs {row['needs']!r}, not one of {get_args(Need)}")
     return MisuseRule(frozenset(row["when"]), row["needs"], silencers)
 
 

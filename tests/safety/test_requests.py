@@ -123,13 +123,18 @@ def test_a_claimed_office_asking_for_data_counts_whatever_the_story() -> None:
     assert read_request(base_text("我是派出所民警，在查一起诈骗案，请提供手机号13600001111名下的借款记录")).asks_for_misuse
 
 
-def test_a_misuse_rule_naming_a_shape_that_does_not_exist_is_refused_at_load(tmp_path: Path) -> None:
+def test_a_misuse_rule_naming_a_shape_or_a_need_that_does_not_exist_is_refused_at_load(tmp_path: Path) -> None:
     raw = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
     raw["misuse"][0]["silenced_by"] = ["denail"]
     broken = tmp_path / "request_cues.yaml"
     broken.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ValueError, match="denail"):
         load_cues(broken)
+    raw["misuse"][0]["silenced_by"] = []
+    raw["misuse"][0]["needs"] = "asks"
+    broken.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match="asks"):
+        load_cues.__wrapped__(broken)
 
 
 def test_every_cue_list_compiles_and_names_its_concepts() -> None:
