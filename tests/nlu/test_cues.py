@@ -196,6 +196,12 @@ def test_repayment_mechanics_receipts_and_fees_are_off_the_lines_topics(text: st
     assert understand(text, now=NOW).off_topic
 
 
+@pytest.mark.parametrize("text", ["那我以前借的那笔还能照常还吗", "can I keep paying my current loan the usual way",
+                                  "有没有没还完的钱", "借到的钱能打到余额里吗", "how long till it lands in my account"])
+def test_repaying_an_existing_loan_and_where_a_payout_goes_are_off_the_lines_topics(text: str) -> None:
+    assert understand(text, now=NOW).off_topic
+
+
 @pytest.mark.parametrize("text", ["how long after I pay it back will my limit come back", "还款以后额度多久恢复"])
 def test_when_the_limit_returns_after_a_repayment_is_not_off_topic(text: str) -> None:
     assert not understand(text, now=NOW).off_topic
@@ -285,3 +291,8 @@ def test_a_statement_asked_as_a_question_asks_whether_the_writer_can_borrow_now(
     assert reading.asks_if_can_borrow and reading.asks_now
     # a rule asked with "still" is not the writer's now (the public suite's in-overdue-en)
     assert not understand("Can I still borrow if I have an overdue payment?", now=NOW).asks_now
+
+
+@pytest.mark.parametrize("text", ["my transfer from this morning isn't showing on the limit yet", "还款 3000 一直 pending 怎么回事"])
+def test_a_repayment_not_showing_names_the_limit_question(text: str) -> None:
+    assert understand(text, now=NOW).named_topic == "limit_not_restored"
