@@ -138,15 +138,17 @@ def post_due_repayments(snapshot: Snapshot, at: datetime, policy: Policy) -> tup
     by then are posted as scheduled, freeing their limit ("周一入账后呢" asks about the account after
     Monday's posting). The answer says so, since a late posting would leave things as they are."""
     moment = to_local(at, policy.zone)
-    due = tuple(r for r in snapshot.repayments if r.status == "pending" and posting_eta(r, policy) <= moment)
+    etas = {i: posting_eta(r, policy) for i, r in enumerate(snapshot.repayments) if r.status == "pending"}
+    due = {i: eta for i, eta in etas.items() if eta <= moment}
     if not due:
         return snapshot, ()
     modified = snapshot
-    for repayment in due:
-        modified = apply_repayment(modified, repayment.amount)
-    posted = {id(r): r.model_copy(update={"status": "posted", "posted_at": posting_eta(r, policy)}) for r in due}
-    repayments = [posted.get(id(r), r) for r in snapshot.repayments]
-    postings = tuple(ScheduledPosting(amount=r.amount, channel=r.channel, posts_at=posting_eta(r, policy)) for r in due)
+    for i in due:
+        modified = apply_repayment(modified, snapshot.repayments[i].amount)
+    repayments = [r.model_copy(update={"status": "posted", "posted_at": due[i]}) if i in due else r
+                  for i, r in enumerate(snapshot.repayments)]
+    postings = tuple(ScheduledPosting(amount=snapshot.repayments[i].amount, channel=snapshot.repayments[i].channel,
+                                      posts_at=eta) for i, eta in due.items())
     return modified.model_copy(update={"repayments": repayments}), postings
 
 
