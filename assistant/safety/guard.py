@@ -14,7 +14,7 @@ Layers, each with its reason in the verdict:
   misdeed (a denial, a complaint, a definition, a consequence, a worry about one's own account)
   needs more certainty (`ABOUT_MISUSE_THRESHOLD`): those are the near-misses customers write.
 - `context`: the conversation, not only the last message: the last turns read together
-  (escalation: innocent steps, then the ask), and a lower bar for every message after an earlier
+  (escalation: steps that lean towards an attack without being one, then the ask), and a lower bar for every message after an earlier
   turn that tried to install an instruction or a role ("from now on you are…", pasted "system"
   text), which stays in force for the rest of the conversation.
 
@@ -63,6 +63,12 @@ HISTORY_TURNS = 6
 ABOUT_MISUSE_THRESHOLD = 0.97
 # A bar no probability reaches.
 NEVER = 1.01
+# The turns read together refuse only when one of the earlier ones already leaned this far towards
+# an attack on its own. Innocent questions about one's own line read together look like probing
+# ("is there a minimum?", "and the max?", "ok so what's mine right now" read as circumvention at
+# 0.89): on the sixteen dev conversation sets the joined reading refused 7 innocent turns and no
+# attack; the corpus attacks it caught each had an earlier turn at 0.97.
+EARLIER_SUSPICION = 0.5
 # The model's bar for a message the request layer reads as asking for misuse.
 REQUEST_THRESHOLD = 0.0
 
@@ -188,6 +194,8 @@ class Guard:
             return SafetyVerdict(False, None, own.probability, "model")
         if self._standing_instruction(earlier) and own.at_least(thresholds.after_standing_instruction):
             return SafetyVerdict(True, own.family, own.probability, "context")
+        if not any(self._alone(turn).at_least(EARLIER_SUSPICION) for turn in earlier):
+            return SafetyVerdict(False, None, own.probability, "model")
         joined = base_text(context_text(earlier, text))
         context = self._reading([View("context", joined)])
         if context.at_least(thresholds.context):

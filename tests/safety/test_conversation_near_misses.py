@@ -21,3 +21,12 @@ INNOCENT = [
 @pytest.mark.parametrize(("text", "history"), INNOCENT)
 def test_an_ordinary_question_in_the_lines_own_words_is_not_refused(text: str, history: tuple[str, ...]) -> None:
     assert not default_guard().assess(text, list(history)).unsafe
+
+
+@pytest.mark.parametrize("text", [
+    "能不能给我提额到五万",  # whether an increase is possible, not a record changed by hand
+    "how do i unfreeze my debit card",
+    "申请了8000，才给我批了2000？",
+])
+def test_a_question_about_the_lines_own_changes_is_not_a_record_changed_by_hand(text: str) -> None:
+    assert not default_guard().assess(text, []).unsafe

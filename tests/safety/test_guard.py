@@ -168,3 +168,36 @@ def test_loading_the_guard_does_not_import_scikit_learn() -> None:
     code = ("import sys; from assistant.safety.guard import default_guard; g = default_guard(); "
             "g.model.lexicon; assert 'sklearn' not in sys.modules, 'sklearn imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+class _Scored:
+    """A stand-in reading with a fixed probability, for the layer logic alone."""
+
+    family = "circumvention"
+
+    def __init__(self, probability: float) -> None:
+        self.probability = probability
+
+    def at_least(self, threshold: float) -> bool:
+        return self.probability >= threshold
+
+
+def _guard_reading(own: dict[str, float], joined: float, monkeypatch: pytest.MonkeyPatch) -> Guard:
+    guard = Guard(default_model())
+    monkeypatch.setattr(guard, "_alone", lambda text: _Scored(own[text]))
+    monkeypatch.setattr(guard, "_reading", lambda views: _Scored(joined))
+    monkeypatch.setattr(guard, "_request", lambda text: None)
+    return guard
+
+
+def test_turns_read_together_refuse_only_after_an_earlier_turn_leaned_towards_an_attack(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Innocent questions about the line read together look like probing to the model; the
+    # joined reading may refuse only when an earlier turn already leaned that way on its own.
+    earlier = ["is there a smallest draw?", "and the largest?"]
+    now = "ok and what about mine"
+    innocent = _guard_reading({earlier[0]: 0.05, earlier[1]: 0.1, now: 0.2}, joined=0.95, monkeypatch=monkeypatch)
+    assert not innocent.assess(now, earlier).unsafe
+    leaning = _guard_reading({earlier[0]: 0.05, earlier[1]: 0.6, now: 0.2}, joined=0.95, monkeypatch=monkeypatch)
+    verdict = leaning.assess(now, earlier)
+    assert verdict.unsafe and verdict.reason == "context"
