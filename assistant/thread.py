@@ -472,7 +472,7 @@ def _leans_back(reading: Understanding, thread_intent: str) -> bool:
     if reading.starts_new_topic:
         return False  # "ok. separate thing - how do i change the card…"
     assumed = reading.at is not None or reading.repay_amount is not None or reading.repay_all_overdue
-    stray = reading.intent in ("out_of_scope", "greeting") and not (reading.other_product or reading.off_topic)
+    stray = reading.intent in ("out_of_scope", "greeting") and not (reading.other_product or _off_the_line(reading))
     own_case = (reading.intent == "policy_question" and reading.may_lean_back
                 and thread_intent in SITUATION_INTENTS and reading.named_topic is None
                 and (reading.speaks_of_self or reading.asks_when or reading.confidence < RULE_QUESTION_CONFIDENCE))
@@ -585,7 +585,13 @@ def _leaves_the_line(reading: Understanding, thread_intent: str) -> bool:
     # "my credit card debt, is that why?"): the question is still the account's
     about_the_block = (reading.other_product and thread_intent in SITUATION_INTENTS and not reading.off_topic
                        and (reading.what_if or reading.asks_about_cause))
-    return (reading.other_product or reading.off_topic and reading.named_topic is None) and not about_the_block
+    return (reading.other_product or _off_the_line(reading) and reading.named_topic is None) and not about_the_block
+
+
+def _off_the_line(reading: Understanding) -> bool:
+    """A topic off the line's: named ("手续费", "分期"), or an off-topic reading of a question how or
+    where to do something in the app ("还款入口在哪", "how do I retry it")."""
+    return reading.off_topic or reading.asks_procedure and reading.intent == "out_of_scope"
 
 
 def _asks_the_borrow_check(reading: Understanding, thread_intent: str) -> bool:

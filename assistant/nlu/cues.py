@@ -56,6 +56,7 @@ class Cues:
     asks_when: re.Pattern[str]
     asks_effect_on_limit: re.Pattern[str]
     asks_how_to: re.Pattern[str]
+    asks_procedure: re.Pattern[str]
     cannot_use: re.Pattern[str]
     names_borrowing: re.Pattern[str]
     general_frame: re.Pattern[str]
@@ -103,6 +104,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "asks_when",
             "asks_effect_on_limit",
             "asks_how_to",
+            "asks_procedure",
             "cannot_use",
             "names_borrowing",
             "general_frame",

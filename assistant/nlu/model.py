@@ -86,6 +86,9 @@ class Understanding(BaseModel):
     accepts_and_closes: bool = False  # "ok 那就等24号吧，谢谢": closes the topic
     names_a_check: bool = False  # "人脸识别", "收入核验", "maintenance": one of the line's checks
     asks_how_to: bool = False  # "那要怎么开": how the line is opened, a rule question whoever asks
+    # "还款入口在哪", "can you email me the loan agreement": how or where to do something in the app, or
+    # a service asked of the assistant
+    asks_procedure: bool = False
     names_borrowing: bool = False  # "借", "draw": "最早哪天可以再申请" names none
     frames_as_general: bool = False  # "General question first: …": a rule question, the model aside
     cannot_use: bool = False  # "用不了", "not usable": the borrow question, whatever the cause

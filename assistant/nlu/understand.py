@@ -83,6 +83,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         asks_when=cues.matches("asks_when", normalized),
         asks_effect_on_limit=cues.matches("asks_effect_on_limit", normalized),
         asks_how_to=cues.matches("asks_how_to", normalized),
+        asks_procedure=cues.matches("asks_procedure", normalized),
         cannot_use=cues.matches("cannot_use", normalized),
         names_borrowing=cues.matches("names_borrowing", normalized),
         frames_as_general=cues.matches("general_frame", normalized),

@@ -129,6 +129,21 @@ def test_a_stray_out_of_scope_reading_inside_a_thread_stays_in_it() -> None:
     assert off_topic.intent == "out_of_scope"
 
 
+def test_a_question_how_or_where_to_do_something_in_the_app_leaves_the_thread() -> None:
+    # Read as off the line's topics, "提前还款的入口在哪" asks the app's procedure, not the draw again;
+    # a short "要等多久" read the same way stays in the thread.
+    where = next_turn(reading("out_of_scope", 0.95, asks_procedure=True), BORROW_THREAD, "提前还款的入口在哪")
+    assert (where.intent, where.transition) == ("out_of_scope", "new_topic")
+    started = next_turn(reading("out_of_scope", 0.95, asks_procedure=True, is_follow_up=True), BORROW_THREAD,
+                        "那这个要怎么操作")
+    assert started.intent == "out_of_scope"
+    wait = next_turn(reading("out_of_scope", 0.95), BORROW_THREAD, "要等多久")
+    assert (wait.intent, wait.transition) == ("cannot_borrow", "follow_up")
+    # An in-scope reading of a how-to question keeps its own course ("how do I get it switched on").
+    opening = next_turn(reading("cannot_borrow", 0.9, asks_procedure=True), BORROW_THREAD, "在哪里能查到原因")
+    assert opening.intent == "cannot_borrow"
+
+
 def test_a_named_draw_is_the_borrow_check() -> None:
     decision = next_turn(reading("out_of_scope", 0.7, asks_to_draw=True, amount=Decimal(5000)), Thread(),
                          "我想借5000，可以吗")

@@ -296,3 +296,30 @@ def test_a_statement_asked_as_a_question_asks_whether_the_writer_can_borrow_now(
 @pytest.mark.parametrize("text", ["my transfer from this morning isn't showing on the limit yet", "还款 3000 一直 pending 怎么回事"])
 def test_a_repayment_not_showing_names_the_limit_question(text: str) -> None:
     assert understand(text, now=NOW).named_topic == "limit_not_restored"
+
+
+@pytest.mark.parametrize("text", ["好的，我晚上把钱还上，谢谢啦", "understood, I'll renew the ID first. thanks a lot",
+                                  "ok I'll check back next week. bye", "知道了，就这样吧", "好吧算了，等我换了卡再来", "行。"])
+def test_a_message_that_asks_nothing_and_ends_in_thanks_or_goodbye_closes_the_topic(text: str) -> None:
+    assert understand(text, now=NOW).accepts_and_closes
+
+
+@pytest.mark.parametrize("text", ["为啥还是借不出来，谢谢", "那下周一呢？谢谢", "我想借钱，谢谢", "please help me borrow, thanks"])
+def test_a_message_that_still_asks_something_does_not_close_however_it_ends(text: str) -> None:
+    assert not understand(text, now=NOW).accepts_and_closes
+
+
+@pytest.mark.parametrize("text", ["还款的入口在哪里", "怎么换绑我的银行卡", "在哪能查到借款记录", "how do I change my repayment card",
+                                  "can you send me the contract by email", "where can i see my old applications"])
+def test_how_or_where_to_do_something_in_the_app_is_a_procedure_question(text: str) -> None:
+    assert understand(text, now=NOW).asks_procedure
+
+
+@pytest.mark.parametrize("text", ["怎么还是借不了", "要等多久", "how come it failed", "why can't I borrow"])
+def test_a_complaint_or_a_wait_is_not_a_procedure_question(text: str) -> None:
+    assert not understand(text, now=NOW).asks_procedure
+
+
+@pytest.mark.parametrize("text", ["借6000几天能到账", "借两万多久到卡"])
+def test_when_a_named_draw_reaches_the_card_is_the_apps_payout(text: str) -> None:
+    assert understand(text, now=NOW).off_topic
