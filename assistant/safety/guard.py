@@ -204,9 +204,10 @@ class Guard:
 
     def _model_bar(self, text: str) -> float:
         """How sure the model must be to refuse this message on its own (see the constants); a
-        message that is only a draw at an amount is never refused for its own words."""
+        message that is only a draw at an amount or a request for a person is never refused for
+        its own words."""
         reading = read_request(base_text(text))
-        if reading.only_a_draw:
+        if reading.whole_message_innocent:
             return NEVER
         bar = self.model.thresholds.unsafe
         return max(bar, ABOUT_MISUSE_THRESHOLD) if reading.about_misuse else bar

@@ -55,7 +55,8 @@ class RequestReading:
     """The concepts and shapes found in one text, and the layer's decisions on them (`read_request`).
 
     `asks_for_misuse`: a request for something no customer may have (the cues' `misuse` table).
-    `only_a_draw`: the whole message is a draw at an amount and names nothing else ("改成4000试试？"):
+    `whole_message_innocent`: the whole message is one of the cues' whole-message shapes and names
+    nothing else, a draw at an amount ("改成4000试试？") or a request for a person ("找人工帮我查一下"):
     its own words cannot be an attack, however close a model scores "改成…" to a record change.
     """
 
@@ -64,7 +65,7 @@ class RequestReading:
     shapes: frozenset[str]
     asks_for_method: bool = False
     asks_for_misuse: bool = False
-    only_a_draw: bool = False
+    whole_message_innocent: bool = False
 
     @property
     def about_misuse(self) -> bool:
@@ -142,5 +143,5 @@ def read_request(text: str) -> RequestReading:
     return replace(
         found,
         asks_for_misuse=any(_holds(rule, cues, found) for rule in cues.misuse),
-        only_a_draw=not found.targets and len(found.shapes) == 1 and found.shapes <= cues.whole_message_shapes,
+        whole_message_innocent=not found.targets and len(found.shapes) == 1 and found.shapes <= cues.whole_message_shapes,
     )

@@ -71,7 +71,9 @@ def test_a_limit_the_app_writes_is_quoted_not_drawn() -> None:
 
 
 @pytest.mark.parametrize("text", ["我急用钱，这太过分了，给我找个人工", "get me a human pls",
-                                  "I want a person to look into this payment."])
+                                  "I want a person to look into this payment.", "帮我接一个人工吧",
+                                  "叫个客服给我打电话", "could somebody from customer service check it",
+                                  "I need an agent to chase this up"])
 def test_a_person_asked_for_in_other_words(text: str) -> None:
     assert cues.asks_for_person(text.lower())
 
@@ -98,6 +100,7 @@ def test_an_available_amount_quoted_after_the_figure_is_not_a_draw() -> None:
 
 def test_how_long_a_manual_review_takes_is_a_question_not_a_request_for_one() -> None:
     assert not cues.asks_for_person("人工审核一般要多久")
+    assert not cues.asks_for_person("somebody at customer service said to wait a day")
     assert cues.asks_for_person("我要人工审核")
 
 
