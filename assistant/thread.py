@@ -609,6 +609,19 @@ def _amount_after_how_much(reading: Understanding, thread_intent: str) -> bool:
     return thread_intent == "how_much_can_i_borrow" and (reading.amount is not None or reading.draws_everything)
 
 
+def _repayment_of_theirs_in_a_borrow_thread(reading: Understanding, thread_intent: str) -> bool:
+    # "不对吧 我早上还了3000 应该是9000", "那这2500到底什么时候能到" after a borrow answer: a repayment of
+    # theirs, named, whose effect on the limit is questioned (guide rule 8). Not a repayment of the
+    # overdue ("我今天早上转账还了1200的" on an overdue account): whether it lifts the block is the
+    # borrow check (guide rule 15), as the writers of the dev sets read it.
+    named = reading.reported_repayment is not None and any(reading.reported_repayment.model_dump().values())
+    questioned = (reading.asks_when or reading.asks_posting_time or reading.quotes_an_amount
+                  or reading.names_the_limit)
+    return (thread_intent in BORROW_INTENTS and named and questioned
+            and not (reading.repay_all_overdue or reading.names_overdue)
+            and not (reading.what_if or reading.asks_to_draw) and reading.named_topic in (None, "limit_not_restored"))
+
+
 @dataclass(frozen=True)
 class Switch:
     """When `applies` to a follow-up inside a thread, the turn goes to `to` (an intent, or one
@@ -627,6 +640,7 @@ SWITCHES = (
     Switch("names_another_topic", _names_another_topic, _named_topic),
     Switch("draw_after_a_rule", _draw_after_a_rule, "cannot_borrow"),
     Switch("leaves_the_line", _leaves_the_line, "out_of_scope"),
+    Switch("repayment_in_a_borrow_thread", _repayment_of_theirs_in_a_borrow_thread, "limit_not_restored"),
     Switch("asks_the_borrow_check", _asks_the_borrow_check, "cannot_borrow"),
     Switch("amount_after_how_much", _amount_after_how_much, "cannot_borrow"),
 )

@@ -57,6 +57,8 @@ class Cues:
     asks_effect_on_limit: re.Pattern[str]
     asks_how_to: re.Pattern[str]
     asks_procedure: re.Pattern[str]
+    names_the_limit: re.Pattern[str]
+    names_overdue: re.Pattern[str]
     cannot_use: re.Pattern[str]
     names_borrowing: re.Pattern[str]
     general_frame: re.Pattern[str]
@@ -105,6 +107,8 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "asks_effect_on_limit",
             "asks_how_to",
             "asks_procedure",
+            "names_the_limit",
+            "names_overdue",
             "cannot_use",
             "names_borrowing",
             "general_frame",

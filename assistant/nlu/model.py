@@ -89,6 +89,8 @@ class Understanding(BaseModel):
     # "还款入口在哪", "can you email me the loan agreement": how or where to do something in the app, or
     # a service asked of the assistant
     asks_procedure: bool = False
+    names_the_limit: bool = False  # "应该是9000", "还没算进去": the limit a repayment should have restored
+    names_overdue: bool = False  # "逾期那1200我转账还了"
     names_borrowing: bool = False  # "借", "draw": "最早哪天可以再申请" names none
     frames_as_general: bool = False  # "General question first: …": a rule question, the model aside
     cannot_use: bool = False  # "用不了", "not usable": the borrow question, whatever the cause

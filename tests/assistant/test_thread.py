@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from assistant.nlu.model import Understanding
+from assistant.nlu.model import ReportedRepayment, Understanding
 from assistant.thread import REREADS, Decision, Thread, after, next_turn
 
 BORROW_THREAD = Thread(intent="cannot_borrow", amount="5000", lang="zh")
@@ -690,3 +690,21 @@ def test_after_a_refused_request_about_someone_elses_account_mine_asks_the_same_
     later = after(next_turn(reading("greeting", 1.0), thread, "thanks"), thread, "en")
     assert later.refused_about is None
     assert Thread.from_dict(thread.to_dict()) == thread
+
+
+def test_a_named_repayment_whose_effect_on_the_limit_is_questioned_in_a_borrow_thread_is_the_limit_question() -> None:
+    paid = ReportedRepayment(amount=Decimal(2000))
+    shown = next_turn(reading("cannot_borrow", 0.7, reported_repayment=paid, names_the_limit=True, is_follow_up=True),
+                      BORROW_THREAD, "我下午还了2000，可用怎么还是这么点")
+    assert (shown.intent, shown.transition) == ("limit_not_restored", "new_topic")
+    when = next_turn(reading("out_of_scope", 0.7, reported_repayment=paid, asks_when=True, is_follow_up=True),
+                     BORROW_THREAD, "那这2000哪天能到")
+    assert when.intent == "limit_not_restored"
+    # Paying the overdue asks whether the block lifts: the borrow check (guide rule 15).
+    overdue = next_turn(reading("cannot_borrow", 0.7, reported_repayment=paid, names_the_limit=True,
+                                names_overdue=True, is_follow_up=True), BORROW_THREAD, "逾期的2000我还了，额度呢")
+    assert overdue.intent == "cannot_borrow"
+    # Named, but nothing about the limit questioned: the thread's own objection.
+    bare = next_turn(reading("cannot_borrow", 0.7, reported_repayment=paid, is_follow_up=True), BORROW_THREAD,
+                     "我昨天还了2000的")
+    assert bare.intent == "cannot_borrow"

@@ -326,3 +326,14 @@ def test_a_complaint_or_a_wait_is_not_a_procedure_question(text: str) -> None:
 @pytest.mark.parametrize("text", ["借6000几天能到账", "借两万多久到卡"])
 def test_when_a_named_draw_reaches_the_card_is_the_apps_payout(text: str) -> None:
     assert understand(text, now=NOW).off_topic
+
+
+@pytest.mark.parametrize(("text", "limit", "overdue"), [
+    ("上午还了1500，怎么可用还没变", True, False),
+    ("paid 900 this morning, shouldn't my available be higher", True, False),
+    ("欠的那800我已经还了", False, True),
+    ("I cleared the overdue amount an hour ago", False, True),
+])
+def test_the_limit_and_the_overdue_a_repayment_is_reported_against(text: str, limit: bool, overdue: bool) -> None:
+    reading = understand(text, now=NOW)
+    assert (reading.names_the_limit, reading.names_overdue) == (limit, overdue)
