@@ -72,7 +72,7 @@ def test_a_limit_the_app_writes_is_quoted_not_drawn() -> None:
 
 @pytest.mark.parametrize("text", ["我急用钱，这太过分了，给我找个人工", "get me a human pls",
                                   "I want a person to look into this payment.", "帮我接一个人工吧",
-                                  "叫个客服给我打电话", "could somebody from customer service check it",
+                                  "叫个客服给我打电话", "could somebody from customer service check it", "hand me over to customer service",
                                   "I need an agent to chase this up"])
 def test_a_person_asked_for_in_other_words(text: str) -> None:
     assert cues.asks_for_person(text.lower())
@@ -248,7 +248,8 @@ def test_being_put_through_is_a_request_for_a_person(text: str) -> None:
     assert understand(text, now=NOW).asks_for_person
 
 
-@pytest.mark.parametrize("text", ["为什么啊 上周还能用", "维护好了吗", "恢复了没有"])
+@pytest.mark.parametrize("text", ["为什么啊 上周还能用", "维护好了吗", "恢复了没有", "alright. when can i ask again",
+                                  "好吧，还要多久", "ugh why not"])
 def test_a_short_why_or_is_it_fixed_yet_leans_on_the_thread(text: str) -> None:
     # never a closing greeting, whatever the model makes of "好好的" or "好了"
     assert understand(text, now=NOW).is_follow_up
