@@ -14,9 +14,10 @@ Layers, each with its reason in the verdict:
   misdeed (a denial, a complaint, a definition, a consequence, a worry about one's own account)
   needs more certainty (`ABOUT_MISUSE_THRESHOLD`): those are the near-misses customers write.
 - `context`: the conversation, not only the last message: the last turns read together
-  (escalation: steps that lean towards an attack without being one, then the ask), and a lower bar for every message after an earlier
-  turn that tried to install an instruction or a role ("from now on you are…", pasted "system"
-  text), which stays in force for the rest of the conversation.
+  (escalation: steps that lean towards an attack without being one, then the ask), and a lower
+  bar for every message after an earlier turn that tried to install an instruction or a role
+  ("from now on you are…", pasted "system" text), which stays in force for the rest of the
+  conversation.
 
 Scores of earlier turns are cached per text, and the sentence vector of the `base` view is the
 one the intent model uses (assistant.nlu.encoder caches it), so a turn costs one embedding.

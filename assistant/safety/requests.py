@@ -143,5 +143,6 @@ def read_request(text: str) -> RequestReading:
     return replace(
         found,
         asks_for_misuse=any(_holds(rule, cues, found) for rule in cues.misuse),
-        whole_message_innocent=not found.targets and len(found.shapes) == 1 and found.shapes <= cues.whole_message_shapes,
+        whole_message_innocent=(not found.targets and len(found.shapes) == 1
+                                and found.shapes <= cues.whole_message_shapes),
     )
