@@ -134,8 +134,8 @@ class Assistant:
             refusal = refusal_text(u.unsafe_kind, lang, self.composer.product[lang])
             return Answer(answer=refusal, intent=intent, refused=True, lang=lang, slots=slots)  # type: ignore[arg-type]
         if intent in ("greeting", "out_of_scope"):
-            return Answer(answer=self.composer.fixed(intent, lang).text, intent=intent, lang=lang,  # type: ignore[arg-type]
-                          slots=slots)
+            text = self.composer.fixed("closing" if decision.transition == "close" else intent, lang).text
+            return Answer(answer=text, intent=intent, lang=lang, slots=slots)  # type: ignore[arg-type]
         if intent == "policy_question":
             about = decision.about if decision.about in SITUATION_CHECKS else None
             return self._policy_answer(u, snapshot, platform, at, lang, slots, about)

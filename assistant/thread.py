@@ -8,6 +8,8 @@ turn's slots, for audit and tests):
 |--------------|-----------------------------------------------------------------|---------------------------|
 | `refuse`     | the guard says unsafe (what it asked of another account is kept) | unsafe_request (thread kept) |
 | `greet`      | the whole message is a greeting                                 | greeting (thread kept)    |
+| `close`      | after an earlier turn, a thanks, goodbye or acceptance with no  | greeting (thread kept)    |
+|              | hello in it ("好的，谢谢", "ok thanks that's all")                 |                           |
 | `choose`     | the message is a clarifying choice offered on the last turn     | that choice's intent      |
 | `hand_off`   | an explicit request for a person / appeal / review, or a sure   | appeal_or_human (thread kept) |
 |              | reading of one that is neither a complaint nor asked in general |                           |
@@ -111,6 +113,11 @@ class Thread:
     # "那我自己的呢" next: the same question of the writer's own.
     refused_about: str | None = None
 
+    @property
+    def under_way(self) -> bool:
+        """A turn has been answered in this conversation (every answer sets its language)."""
+        return self.lang is not None
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Thread:
         intent = data.get("intent", data.get("last_intent"))
@@ -142,7 +149,9 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
     if reading.intent == "unsafe_request":
         return Decision("unsafe_request", None, "refuse", about=_asked_of_another(reading))
     if reading.greeting_only or _closes(reading, text):
-        return Decision("greeting", None, "greet")
+        # The introduction answers a hello; a thanks after an answer gets a closing line.
+        closing = thread.under_way and not reading.says_hello
+        return Decision("greeting", None, "close" if closing else "greet")
     chosen = dict(thread.offered).get(text.strip())
     if chosen is not None:
         return Decision(chosen, _amount(reading, chosen, thread), "choose")

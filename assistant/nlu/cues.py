@@ -67,6 +67,7 @@ class Cues:
     asks_if_can_borrow: re.Pattern[str]
     starts_new_topic: re.Pattern[str]
     accepts_and_closes: re.Pattern[str]
+    says_hello: re.Pattern[str]
     names_a_check: re.Pattern[str]
     asks_payout_time: re.Pattern[str]
     on_credit_report: re.Pattern[str]
@@ -117,6 +118,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "asks_if_can_borrow",
             "starts_new_topic",
             "accepts_and_closes",
+            "says_hello",
             "names_a_check",
         )
     }

@@ -94,6 +94,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         asks_if_can_borrow=cues.matches("asks_if_can_borrow", normalized),
         starts_new_topic=cues.matches("starts_new_topic", normalized),
         accepts_and_closes=cues.matches("accepts_and_closes", normalized),
+        says_hello=cues.matches("says_hello", normalized),
         names_a_check=cues.matches("names_a_check", normalized),
         mentions_wrong_decision=cues.says_decision_wrong(normalized),
         asks_for_person=cues.asks_for_person(normalized),

@@ -94,6 +94,17 @@ def test_greeting_in_the_middle_does_not_lose_the_thread(chat):
     assert "5,000" in result.answer
 
 
+@pytest.mark.parametrize(("thanks", "lang"), [("好的 谢谢", "zh"), ("ok thanks, that's all", "en")])
+def test_a_thanks_after_an_answer_gets_a_closing_line_not_the_introduction(chat, thanks, lang):
+    c = chat("demo-small-limit")
+    c.say("我想借5000为什么不行" if lang == "zh" else "why can't I borrow 5000")
+    closing = c.say(thanks)
+    assert closing.intent == "greeting"
+    assert ("随时" in closing.answer) if lang == "zh" else ("just ask" in closing.answer)
+    assert closing.answer != c.say("你好" if lang == "zh" else "hello").answer  # a hello is introduced
+    assert c.say("为什么？" if lang == "zh" else "why?").intent == "cannot_borrow"  # the thread is kept
+
+
 # -- language follows the user ----------------------------------------------------------------
 
 

@@ -82,6 +82,22 @@ def test_typos_short_and_angry_messages_still_find_the_reason(ask, question):
     assert "1200" in plain(result.answer)
 
 
+# -- a draw nothing blocks: the figures, what the rules cannot see, the way on ---------------
+
+
+@pytest.mark.parametrize(("question", "nothing_blocks"), [
+    ("我想借5000", "我能查看的规则都没有阻止借款"),
+    ("我想借3万", "借 15,000 元以内，我能查看的规则都没有阻止借款"),
+    ("I want to borrow 5000", "None of the rules I can see stops a draw"),
+    ("I want to borrow 30000", "Up to CNY 15,000, none of the rules I can see stops a draw"),
+])
+def test_a_draw_nothing_blocks_says_so_only_up_to_the_amount_the_rules_allow(ask, question, nothing_blocks):
+    answer = ask("demo-healthy", question).result.answer
+    assert nothing_blocks in answer
+    assert "15,000" in answer  # the available amount and max_amount_now
+    assert ("实时风险评估" in answer) if question.startswith("我") else ("real-time risk assessment" in answer)
+
+
 # -- how much can I borrow: max_amount_now and every cap behind it ---------------------------
 
 

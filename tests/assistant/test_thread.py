@@ -24,9 +24,20 @@ def test_refuse_keeps_the_thread() -> None:
 
 
 def test_greet_keeps_the_thread() -> None:
-    decision = next_turn(reading("greeting", 1.0, greeting_only=True), BORROW_THREAD, "谢谢")
+    decision = next_turn(reading("greeting", 1.0, greeting_only=True, says_hello=True), BORROW_THREAD, "你好")
     assert (decision.intent, decision.transition) == ("greeting", "greet")
     assert after(decision, BORROW_THREAD, "zh") == BORROW_THREAD
+
+
+def test_a_thanks_after_an_answer_closes_and_keeps_the_thread() -> None:
+    decision = next_turn(reading("greeting", 1.0, greeting_only=True), BORROW_THREAD, "好的 谢谢")
+    assert (decision.intent, decision.transition) == ("greeting", "close")
+    assert after(decision, BORROW_THREAD, "zh") == BORROW_THREAD
+
+
+def test_a_thanks_that_opens_a_conversation_is_greeted() -> None:
+    decision = next_turn(reading("greeting", 1.0, greeting_only=True), Thread(), "谢谢")
+    assert (decision.intent, decision.transition) == ("greeting", "greet")
 
 
 def test_choose_takes_the_offered_choice_whatever_the_model_reads() -> None:
@@ -376,7 +387,7 @@ def test_a_short_follow_up_with_only_a_weak_general_marker_is_about_the_account(
 
 def test_a_sure_thank_you_with_no_question_closes_the_topic() -> None:
     thanks = reading("greeting", 0.99, may_lean_back=True)
-    assert next_turn(thanks, BORROW_THREAD, "好吧，谢谢").transition == "greet"
+    assert next_turn(thanks, BORROW_THREAD, "好吧，谢谢").transition == "close"
     assert next_turn(thanks, BORROW_THREAD, "thanks, so 3000 then?").intent == "cannot_borrow"
 
 
@@ -581,7 +592,7 @@ def test_whether_one_can_borrow_after_ones_own_repayment_is_the_borrow_check() -
 
 def test_an_acceptance_that_thanks_closes_the_topic_unless_it_asks_or_names_an_amount() -> None:
     accepts = reading("out_of_scope", 0.43, accepts_and_closes=True, is_follow_up=True)
-    assert next_turn(accepts, BORROW_THREAD, "ok 那就等24号吧，谢谢").transition == "greet"
+    assert next_turn(accepts, BORROW_THREAD, "ok 那就等24号吧，谢谢").transition == "close"
     draw = reading("cannot_borrow", 0.9, accepts_and_closes=True, amount=Decimal(3000))
     assert next_turn(draw, BORROW_THREAD, "ok 那我借3000吧，谢谢").intent == "cannot_borrow"
     person = reading("appeal_or_human", 0.95, accepts_and_closes=True, asks_for_person=True)

@@ -338,3 +338,13 @@ def test_when_a_named_draw_reaches_the_card_is_the_apps_payout(text: str) -> Non
 def test_the_limit_and_the_overdue_a_repayment_is_reported_against(text: str, limit: bool, overdue: bool) -> None:
     reading = understand(text, now=NOW)
     assert (reading.names_the_limit, reading.names_overdue) == (limit, overdue)
+
+
+@pytest.mark.parametrize("text", ["你好", "您好，在吗", "hi there", "hello?", "早上好"])
+def test_a_hello_says_hello(text: str) -> None:
+    assert understand(text, now=NOW).says_hello
+
+
+@pytest.mark.parametrize("text", ["好的 谢谢", "ok thanks, that's all", "谢谢，再见", "this helps, thank you", "晚安"])
+def test_a_thanks_or_goodbye_is_not_a_hello(text: str) -> None:
+    assert not understand(text, now=NOW).says_hello
