@@ -162,6 +162,15 @@ class Assistant:
         if action == "borrow" and (not check.allowed or any(r.severity == "limiting" for r in check.reasons)):
             first = u.asks_for_plan or assumption is not None
             result = self._with_plan(result, snapshot, platform, at, amount, lang, first=first)
+        elif action == "limit_status" and u.asks_when and not check.allowed:
+            # "要多久才能解冻": when borrowing comes back is the plan's question (section 9); a freeze
+            # with no end date is said to have none, with the way through it, before the reasons.
+            result = self._with_plan(result, snapshot, platform, at, None, lang, first=True)
+        if decision.transition == "follow_up" and u.mentions_wrong_decision:
+            # "凭什么啊，我一直按时还的" after an answer: the same reasons, said again, but not as if
+            # the complaint had not been heard.
+            acknowledged = f'{self.composer.fixed("complaint_ack", lang).text}\n{result.answer}'
+            result = result.model_copy(update={"answer": acknowledged})
         return result.model_copy(update={"slots": {**result.slots, **slots}})
 
     def _with_plan(self, result: Answer, snapshot: Snapshot, platform: Platform | None, at: datetime | None,

@@ -79,9 +79,10 @@ class Composer:
         principal = result.reasons[:MAX_PRINCIPAL_REASONS]
         lines = [self.reason_line(r, lang) for r in principal]
         steps = self.step_lines(principal, lang)
-        parts = [self._intro(result, snapshot, lang)]
-        if reported is not None:
-            parts.append(self.reported_repayment(reported, lang))
+        # The repayment the customer reports is what they asked about: answered first, so that the
+        # intro's "主要原因如下：" runs straight into its list.
+        parts = [] if reported is None else [self.reported_repayment(reported, lang)]
+        parts.append(self._intro(result, snapshot, lang))
         if lines:
             parts.append(_bullets([line.sentence for line in lines]))
         elif result.action == "limit_status":

@@ -105,6 +105,40 @@ def test_a_thanks_after_an_answer_gets_a_closing_line_not_the_introduction(chat,
     assert c.say("为什么？" if lang == "zh" else "why?").intent == "cannot_borrow"  # the thread is kept
 
 
+@pytest.mark.parametrize(("question", "complaint", "heard"), [
+    ("why did you cut my limit??", "that's not fair, I never missed a payment", "I understand this is frustrating"),
+    ("为什么给我降额", "凭什么啊，我一直按时还的", "理解您的心情"),
+])
+def test_a_complaint_after_an_answer_is_heard_before_the_reasons_are_said_again(chat, question, complaint, heard):
+    c = chat("demo-reduced")
+    first = c.say(question)
+    assert heard not in first.answer
+    again = c.say(complaint)
+    assert again.intent == "limit_reduced_or_closed" and again.reason_codes == ["LIMIT_REDUCED"]
+    assert again.answer.startswith(heard) and "15,000" in again.answer
+
+
+def test_needing_the_money_today_after_a_limit_answer_is_the_borrow_check(chat):
+    c = chat("demo-pending-transfer")
+    assert c.say("I paid 8000 by bank transfer on Friday night, why is my limit not back").intent == "limit_not_restored"
+    today = c.say("and if i need the money today?")
+    assert today.intent == "cannot_borrow"
+    assert "6,000" in today.answer  # what can be drawn now, beside the repayment still to post
+
+
+@pytest.mark.parametrize(("account", "why", "when", "no_date"), [
+    ("demo-frozen", "额度被冻结了是怎么回事", "要多久才能解冻", "还算不出您最快什么时候能借"),
+    ("demo-closed", "why was my credit line closed", "when can I use it again?", "there is no date yet"),
+])
+def test_asking_when_a_freeze_or_closure_ends_is_answered_with_the_plan_first(chat, account, why, when, no_date):
+    c = chat(account)
+    first = c.say(why)
+    assert first.plan is None and no_date not in first.answer
+    later = c.say(when)
+    assert later.intent == "limit_reduced_or_closed" and later.plan is not None
+    assert later.answer.startswith(("按目前的情况", "From what we can see")) and no_date in later.answer
+
+
 # -- language follows the user ----------------------------------------------------------------
 
 

@@ -85,7 +85,9 @@ def test_no_record_or_none_agreeing_on_anything_is_no_match():
 def test_the_answer_confirms_the_record_before_the_reasons(ask):
     answer = ask("demo-late-posting", "昨天下午三点用银行卡还了2500，额度到现在还没回来").result
     lines = answer.answer.splitlines()
-    assert lines[1].startswith("您说的这笔还款我们查到了") and "2,500" in lines[1]
+    # What the customer reported is answered first; the intro then runs straight into its list.
+    assert lines[0].startswith("您说的这笔还款我们查到了") and "2,500" in lines[0]
+    assert lines[1].startswith("我查看了您截至") and lines[2].startswith("1. ")
     assert answer.reason_codes == ["REPAYMENT_NOT_POSTED"]
     assert answer.slots["reported_repayment"]["exact"] is True
 

@@ -348,3 +348,8 @@ def test_a_hello_says_hello(text: str) -> None:
 @pytest.mark.parametrize("text", ["好的 谢谢", "ok thanks, that's all", "谢谢，再见", "this helps, thank you", "晚安"])
 def test_a_thanks_or_goodbye_is_not_a_hello(text: str) -> None:
     assert not understand(text, now=NOW).says_hello
+
+
+@pytest.mark.parametrize("text", ["and if i need the money today?", "我急用钱怎么办", "今天就要用钱"])
+def test_needing_the_money_now_asks_whether_one_can_borrow(text: str) -> None:
+    assert understand(text, now=NOW).asks_if_can_borrow

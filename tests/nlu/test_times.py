@@ -97,3 +97,16 @@ def test_a_word_that_starts_like_a_month_is_not_a_date(text: str) -> None:
     from assistant.nlu.times import find_time
 
     assert find_time(text.lower(), NOW) is None
+
+
+@pytest.mark.parametrize("text", ["kept trying all morning, same error", "been trying all afternoon",
+                                  "试了一早上了还是不行", "早上一直试都失败"])
+def test_trying_all_morning_is_what_happened_not_a_time_to_try(text: str) -> None:
+    reading = understand(text, now=NOW)
+    assert reading.at is None and reading.at_is_past and not reading.what_if
+
+
+@pytest.mark.parametrize("text", ["if I try tomorrow morning?", "那我下午再试试"])
+def test_trying_at_a_later_part_of_the_day_is_still_asked_about(text: str) -> None:
+    reading = understand(text, now=NOW)
+    assert reading.at is not None and not reading.at_is_past
