@@ -71,8 +71,6 @@ CANNOT_USE_OVER = frozenset({"limit_reduced_or_closed", "limit_not_restored"})
 # with no first person, a maximum question is a rule question (labelling guide rule 6).
 PRODUCT_AMOUNT_RULE = ("单笔", "每笔", "最高", "single draw", "per draw", "per loan", "each draw", "single loan",
                        "single max", "max single", "maximum single", "single maximum")
-# The minimum draw is the same for everyone: asking it is a rule question whoever asks
-# ("what's the smallest amount I can borrow in one go?").
 # Markers that make a follow-up a rule question even when the model ranks the rule second
 # ("一般换收款卡以后多久能生效"); "多久能…" alone is not one ("那怎么办 多久能解" is the account's).
 OUTRIGHT_GENERAL = ("一般", "通常", "标准", "单笔", "最低", "自然日", "minimum", "smallest", "算高", "什么算", "多少算", "什么意思",
@@ -80,7 +78,11 @@ OUTRIGHT_GENERAL = ("一般", "通常", "标准", "单笔", "最低", "自然日
                     "calendar day", "per 24 hours", "generally", "usually", "normally",
                     "typically", "in general", "what counts", "what does", "what's a ", "what is a ", "what's an ",
                     "what is an ")
-MINIMUM_WORDS = ("最低", "最少", "至少", "起借", "minimum", "smallest", "least", "lowest")
+# The minimum draw is the same for everyone: asking it is a rule question whoever asks
+# ("what's the smallest amount I can borrow in one go?"). "at least" alone does not ask it ("can
+# you at least tell me how much I'd get").
+MINIMUM_WORDS = ("最低", "最少", "至少", "起借", "minimum", "smallest", "the least", "borrow at least", "draw at least",
+                 "take at least", "lowest")
 # The model must be this sure a message only thanks or says goodbye to close a thread with it.
 CLOSING_CONFIDENCE = 0.8
 # Below this, a situation reading of a message about fees or repayment mechanics is out of scope.
@@ -268,8 +270,10 @@ def _asks_a_product_amount_rule(reading: Understanding, intent: str) -> bool:
 def _asks_in_general(reading: Understanding, intent: str) -> bool:
     # "提额失败一般是什么原因": a rule question (labelling guide rule 1); the situation reading is
     # offered too, and the rule answer adds the account's own status where it bears on it.
+    # Wanting more limit oneself, how or when ("提额被拒后多久能再申请"), stays the increase (guide rule 5).
     return (reading.asks_in_general and intent in GENERAL_REREAD | {"how_much_can_i_borrow"} and reading.amount is None
-            and ("policy_question" in dict(reading.ranked) and intent in GENERAL_REREAD or reading.frames_as_general))
+            and ("policy_question" in dict(reading.ranked) and intent in GENERAL_REREAD or reading.frames_as_general)
+            and not (intent == "limit_increase" and reading.wants_more_limit))
 
 
 def _quotes_what_the_app_shows(reading: Understanding, intent: str) -> bool:

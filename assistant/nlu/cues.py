@@ -68,6 +68,7 @@ class Cues:
     starts_new_topic: re.Pattern[str]
     accepts_and_closes: re.Pattern[str]
     says_hello: re.Pattern[str]
+    wants_more_limit: re.Pattern[str]
     names_a_check: re.Pattern[str]
     asks_payout_time: re.Pattern[str]
     on_credit_report: re.Pattern[str]
@@ -119,6 +120,7 @@ def load_cues(path: Path = DATA_FILE) -> Cues:
             "starts_new_topic",
             "accepts_and_closes",
             "says_hello",
+            "wants_more_limit",
             "names_a_check",
         )
     }

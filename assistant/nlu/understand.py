@@ -95,6 +95,7 @@ def understand(text: str, *, now: datetime, history: Sequence[str] = ()) -> Unde
         starts_new_topic=cues.matches("starts_new_topic", normalized),
         accepts_and_closes=cues.matches("accepts_and_closes", normalized),
         says_hello=cues.matches("says_hello", normalized),
+        wants_more_limit=cues.matches("wants_more_limit", normalized),
         names_a_check=cues.matches("names_a_check", normalized),
         mentions_wrong_decision=cues.says_decision_wrong(normalized),
         asks_for_person=cues.asks_for_person(normalized),

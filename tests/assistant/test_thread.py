@@ -14,7 +14,7 @@ BORROW_THREAD = Thread(intent="cannot_borrow", amount="5000", lang="zh")
 def reading(intent: str = "cannot_borrow", confidence: float = 0.9, **fields: Any) -> Understanding:
     ranked = fields.pop("ranked", ((intent, confidence), ("policy_question", 1 - confidence)))
     return Understanding(intent=intent, confidence=confidence, ranked=ranked, lang="zh",  # type: ignore[arg-type]
-                         normalized_text="x", **fields)
+                         normalized_text=fields.pop("normalized_text", "x"), **fields)
 
 
 def test_refuse_keeps_the_thread() -> None:
@@ -719,3 +719,20 @@ def test_a_named_repayment_whose_effect_on_the_limit_is_questioned_in_a_borrow_t
     bare = next_turn(reading("cannot_borrow", 0.7, reported_repayment=paid, is_follow_up=True), BORROW_THREAD,
                      "我昨天还了2000的")
     assert bare.intent == "cannot_borrow"
+
+
+def test_how_or_when_to_get_more_limit_oneself_stays_the_increase_question() -> None:
+    # labelling guide rule 5: "多久能再申请提额" is limit_increase; "提额需要什么条件" is a rule question
+    ranked = (("limit_increase", 0.9), ("policy_question", 0.1))
+    again = reading("limit_increase", 0.9, ranked=ranked, asks_in_general=True, wants_more_limit=True)
+    assert next_turn(again, Thread(lang="zh"), "我提额被拒了多久能再申请").intent == "limit_increase"
+    conditions = reading("limit_increase", 0.9, ranked=ranked, asks_in_general=True)
+    assert next_turn(conditions, Thread(lang="zh"), "提额需要什么条件").intent == "policy_question"
+
+
+def test_at_least_alone_does_not_ask_for_the_minimum_draw() -> None:
+    ranked = (("how_much_can_i_borrow", 0.99), ("out_of_scope", 0.01))
+    own = reading("how_much_can_i_borrow", 0.99, ranked=ranked, normalized_text="can you at least tell me how much i'd get")
+    assert next_turn(own, Thread(lang="en"), "can you at least tell me how much I'd get").intent == "how_much_can_i_borrow"
+    least = reading("how_much_can_i_borrow", 0.99, ranked=ranked, normalized_text="what's the least i can borrow")
+    assert next_turn(least, Thread(lang="en"), "what's the least I can borrow").intent == "policy_question"

@@ -215,3 +215,10 @@ def test_ranges_formal_numerals_and_glued_currency(text: str, amount: str) -> No
 @pytest.mark.parametrize("text", ["电话138-1234-5678", "2026-11-20那天", "9:30-10:00之间"])
 def test_dates_times_and_phone_numbers_are_not_ranges(text: str) -> None:
     assert find_amounts(text) == []
+
+
+@pytest.mark.parametrize("text", ["is my limit still 20k? how much can I use", "is my limit still 20k though",
+                                  "my limit is still 15000, right?"])
+def test_a_limit_quoted_with_still_is_not_a_draw(text: str) -> None:
+    reading = understand(text, now=NOW)
+    assert reading.quotes_an_amount and reading.amount is None

@@ -353,3 +353,19 @@ def test_a_thanks_or_goodbye_is_not_a_hello(text: str) -> None:
 @pytest.mark.parametrize("text", ["and if i need the money today?", "我急用钱怎么办", "今天就要用钱"])
 def test_needing_the_money_now_asks_whether_one_can_borrow(text: str) -> None:
     assert understand(text, now=NOW).asks_if_can_borrow
+
+
+@pytest.mark.parametrize("text", ["用哪张卡还比较快", "还款是从哪张卡扣的", "五万分24期月供多少", "how fast does it land in my bank",
+                                  "so did the money land on my card ending 3321 or not?", "how do I unfreeze my bank card",
+                                  "提额会不会查征信"])
+def test_repayment_cards_instalments_payouts_and_credit_checks_are_off_the_lines_topics(text: str) -> None:
+    # Inside a borrow thread such a turn is a new, out-of-scope topic, not a follow-up (thread.py).
+    assert understand(text, now=NOW).off_topic
+
+
+@pytest.mark.parametrize(("text", "wants"), [
+    ("我提额被拒了多久能再申请", True), ("提额被拒后多久可以再申请", False), ("提额怎么申请", True), ("要多久才能申请提额", True), ("how do I raise my limit", True),
+    ("提额需要满足什么条件", False), ("顺便问一下，一般提额要怎么申请", False), ("提额一般能提多少", False),
+])
+def test_wanting_more_limit_oneself_is_told_from_asking_what_decides_increases(text: str, wants: bool) -> None:
+    assert understand(text, now=NOW).wants_more_limit is wants
