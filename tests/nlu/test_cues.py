@@ -369,3 +369,14 @@ def test_repayment_cards_instalments_payouts_and_credit_checks_are_off_the_lines
 ])
 def test_wanting_more_limit_oneself_is_told_from_asking_what_decides_increases(text: str, wants: bool) -> None:
     assert understand(text, now=NOW).wants_more_limit is wants
+
+
+@pytest.mark.parametrize("text", ["借呗多久评估一次", "收入多久要认证一次", "年龄限制是从几岁到几岁"])
+def test_how_often_or_an_age_range_is_not_asking_when(text: str) -> None:
+    # inside a borrow thread, such a rule question is not "when does mine end" (thread.py own_case)
+    assert not understand(text, now=NOW).asks_when
+
+
+@pytest.mark.parametrize("text", ["要维护到几点", "多久能借", "要等多久"])
+def test_when_something_of_ones_own_ends_is_asking_when(text: str) -> None:
+    assert understand(text, now=NOW).asks_when
