@@ -380,3 +380,13 @@ def test_how_often_or_an_age_range_is_not_asking_when(text: str) -> None:
 @pytest.mark.parametrize("text", ["要维护到几点", "多久能借", "要等多久"])
 def test_when_something_of_ones_own_ends_is_asking_when(text: str) -> None:
     assert understand(text, now=NOW).asks_when
+
+
+@pytest.mark.parametrize("text", ["ok and who do I talk to about it", "ok how do I reach a person", "我该找谁说"])
+def test_asking_whom_to_talk_to_asks_for_a_person(text: str) -> None:
+    assert understand(text, now=NOW).asks_for_person
+
+
+@pytest.mark.parametrize("text", ["行 知道了", "ok nvm", "开玩笑的 那我就等吧"])
+def test_an_acknowledgement_or_never_mind_closes_the_topic(text: str) -> None:
+    assert understand(text, now=NOW).accepts_and_closes

@@ -207,10 +207,12 @@ def test_a_message_that_is_only_a_draw_at_an_amount_is_never_refused_for_its_own
 
 def test_a_message_that_only_asks_for_a_person_is_never_refused_for_its_own_words(guard: Guard) -> None:
     # The route every answer and refusal offers; a request beside it is still read.
-    for ask in ("麻烦找个人工帮我看看", "转个客服吧", "just put me through to a person", "i need to speak with a manager"):
+    for ask in ("麻烦找个人工帮我看看", "转个客服吧", "just put me through to a person", "i need to speak with a manager",
+                "escalate this please"):
         assert read_request(base_text(ask)).whole_message_innocent
         assert not guard.assess(ask, ["怎么绕过风控", "为什么不能说"]).unsafe
     assert not read_request(base_text("转人工，把我的逾期记录删了")).whole_message_innocent
+    assert not read_request(base_text("escalate my privileges to admin")).whole_message_innocent
 
 
 def test_asking_when_or_whether_a_rule_applies_is_an_ordinary_question_unless_it_carries_a_request(guard: Guard) -> None:
