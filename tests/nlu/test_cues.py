@@ -357,7 +357,7 @@ def test_needing_the_money_now_asks_whether_one_can_borrow(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["用哪张卡还比较快", "还款是从哪张卡扣的", "五万分24期月供多少", "how fast does it land in my bank",
                                   "so did the money land on my card ending 3321 or not?", "how do I unfreeze my bank card",
-                                  "提额会不会查征信"])
+                                  "提额会不会查征信", "关闭了对征信有没有影响", "will it hurt my credit score", "借了多久能到卡上"])
 def test_repayment_cards_instalments_payouts_and_credit_checks_are_off_the_lines_topics(text: str) -> None:
     # Inside a borrow thread such a turn is a new, out-of-scope topic, not a follow-up (thread.py).
     assert understand(text, now=NOW).off_topic
