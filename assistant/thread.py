@@ -270,7 +270,8 @@ def _asks_a_product_amount_rule(reading: Understanding, intent: str) -> bool:
 def _asks_in_general(reading: Understanding, intent: str) -> bool:
     # "提额失败一般是什么原因": a rule question (labelling guide rule 1); the situation reading is
     # offered too, and the rule answer adds the account's own status where it bears on it.
-    # Wanting more limit oneself, how or when ("提额被拒后多久能再申请"), stays the increase (guide rule 5).
+    # Wanting more limit oneself, how or when ("提额怎么申请", "我提额被拒了多久能再申请"), stays the
+    # increase (guide rule 5).
     return (reading.asks_in_general and intent in GENERAL_REREAD | {"how_much_can_i_borrow"} and reading.amount is None
             and ("policy_question" in dict(reading.ranked) and intent in GENERAL_REREAD or reading.frames_as_general)
             and not (intent == "limit_increase" and reading.wants_more_limit))
