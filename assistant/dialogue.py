@@ -159,7 +159,7 @@ class Assistant:
                                                "exact": reported.exact}
             composed = self.composer.check_answer(check, snapshot, lang, reported)
             result = _from_check(composed, intent, check, lang, slots)
-        if action == "borrow" and (not check.allowed or any(r.severity == "limiting" for r in check.reasons)):
+        if action == "borrow" and (not check.allowed or check.limited):
             first = u.asks_for_plan or assumption is not None
             result = self._with_plan(result, snapshot, platform, at, amount, lang, first=first)
         elif action == "limit_status" and u.asks_when and not check.allowed:

@@ -79,6 +79,11 @@ class CheckResult(_Result):
     def step_codes(self) -> list[str]:
         return [step.code for step in self.next_steps]
 
+    @property
+    def limited(self) -> bool:
+        """A reason caps the amount asked for without blocking a smaller draw ("借3万", 15,000 left)."""
+        return any(reason.severity == "limiting" for reason in self.reasons)
+
     def reason(self, code: str) -> Reason | None:
         return next((r for r in self.reasons if r.code == code), None)
 

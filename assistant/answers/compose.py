@@ -155,10 +155,9 @@ class Composer:
         """Nothing blocks: the figures, what the rules cannot see, and what to do if it fails.
         When a reason limits the amount asked for ("借3万" with 15,000 available), nothing blocks
         only up to `max_amount_now`, and the sentence says so rather than contradict the reason."""
-        limited = any(r.severity == "limiting" for r in result.reasons)
         values = {"available": money(snapshot.limit.available), "max_amount_now": money(result.max_amount_now or 0),
                   "min_amount": money(self.policy.draw.min_amount)}
-        parts = ("figures", "nothing_blocks_within" if limited else "nothing_blocks", "unseen")
+        parts = ("figures", "nothing_blocks_within" if result.limited else "nothing_blocks", "unseen")
         return "".join(text(lang, f"allowed_detail.{part}", **values) for part in parts)
 
     def reported_repayment(self, match: RepaymentMatch, lang: str) -> str:

@@ -85,7 +85,7 @@ class Understanding(BaseModel):
     starts_new_topic: bool = False  # "separate thing - …": never a follow-up of the thread
     accepts_and_closes: bool = False  # "ok 那就等24号吧，谢谢": closes the topic
     says_hello: bool = False  # "你好", "hi there": a hello, not a thanks or a goodbye
-    wants_more_limit: bool = False  # "提额被拒后多久能再申请": more limit on one's own line
+    wants_more_limit: bool = False  # "要多久才能提", "提额怎么申请": more limit on one's own line
     names_a_check: bool = False  # "人脸识别", "收入核验", "maintenance": one of the line's checks
     asks_how_to: bool = False  # "那要怎么开": how the line is opened, a rule question whoever asks
     # "还款入口在哪", "can you email me the loan agreement": how or where to do something in the app, or
