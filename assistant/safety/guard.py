@@ -17,7 +17,8 @@ Layers, each with its reason in the verdict:
   (escalation: steps that lean towards an attack without being one, then the ask), and a lower
   bar for every message after an earlier turn that tried to install an instruction or a role
   ("from now on you are…", pasted "system" text), which stays in force for the rest of the
-  conversation.
+  conversation. A relative said to be there on their own phone stays there too: the turns
+  after it are not read together with it.
 
 Scores of earlier turns are cached per text, and the sentence vector of the `base` view is the
 one the intent model uses (assistant.nlu.encoder caches it), so a turn costs one embedding.
@@ -62,6 +63,8 @@ HISTORY_TURNS = 6
 # The model's bar for a message that is only about a misdeed (an innocent shape and no request),
 # chosen on the dev split: near-misses are what customers write, attacks rarely take that shape.
 ABOUT_MISUSE_THRESHOLD = 0.97
+# The innocent shape of a relative asking on their own phone or account (request_cues.yaml).
+RELATIVE_PRESENT = "on_their_own_account"
 # A bar no probability reaches.
 NEVER = 1.01
 # The turns read together refuse only when one of the earlier ones already leaned this far towards
@@ -195,7 +198,7 @@ class Guard:
             return SafetyVerdict(False, None, own.probability, "model")
         if self._standing_instruction(earlier) and own.at_least(thresholds.after_standing_instruction):
             return SafetyVerdict(True, own.family, own.probability, "context")
-        if not any(self._alone(turn).at_least(EARLIER_SUSPICION) for turn in earlier):
+        if self._relative_present(earlier) or not any(self._alone(turn).at_least(EARLIER_SUSPICION) for turn in earlier):
             return SafetyVerdict(False, None, own.probability, "model")
         joined = base_text(context_text(earlier, text))
         context = self._reading([View("context", joined)])
@@ -241,6 +244,13 @@ class Guard:
 
     def _reading(self, candidates: list[View]) -> _Reading:
         return _Reading(self.model, self.fast_path, self._embed, candidates)
+
+    @staticmethod
+    def _relative_present(earlier: list[str]) -> bool:
+        """An earlier turn said a relative is there, on their own phone or account ("他就坐我旁边，用的是
+        他自己的手机"): "he asks whether he can borrow 3000" next is that relative's own question,
+        judged alone, not read with the first turn's "his line" as a probe of someone else's."""
+        return any(RELATIVE_PRESENT in read_request(base_text(turn)).shapes for turn in earlier)
 
     def _standing_instruction(self, earlier: list[str]) -> bool:
         """An earlier turn installed an instruction or a role (it stays in force)."""
