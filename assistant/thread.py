@@ -192,6 +192,10 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
     # Another product named as the cause of the writer's own block ("我在别的银行信用卡上欠了不少，是不是
     # 这个原因借不出来") is a question about this line (issue 12).
     blames_another_product = reading.asks_about_cause and reading.cannot_use and intent in SITUATION_INTENTS
+    # The app's own message quoted, saying this line cannot be used ("提示存在交易风险暂时无法借款，我就是
+    # 正常在淘宝买东西"): the other product is named in passing.
+    blames_another_product = blames_another_product or (reading.cannot_use and reading.quotes_app_message
+                                                        and intent in SITUATION_INTENTS)
     if reading.other_product and (intent in SITUATION_INTENTS or intent == "policy_question") and not blames_another_product:
         # "花呗额度怎么提升", "网商贷能借多少": the question is about the product it names; our line's
         # reading is offered as a choice.

@@ -658,6 +658,9 @@ def test_another_product_blamed_for_the_writers_block_is_a_question_about_this_l
     assert next_turn(blamed, Thread(), "信用卡欠得多 是不是这个原因借不了").intent == "cannot_borrow"
     elsewhere = reading("cannot_borrow", 0.9, other_product=True, cannot_use=True)
     assert next_turn(elsewhere, Thread(), "网商贷借不了了").intent == "out_of_scope"
+    # the app's own message about this line, quoted, with the other product named in passing
+    quoted = reading("cannot_borrow", 0.99, other_product=True, cannot_use=True, quotes_app_message=True)
+    assert next_turn(quoted, Thread(), "提示暂时无法借款，我只是在淘宝买了点东西").intent == "cannot_borrow"
 
 
 def test_another_product_repaid_as_a_what_if_inside_the_thread_stays_in_it() -> None:

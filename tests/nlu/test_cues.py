@@ -387,6 +387,16 @@ def test_asking_whom_to_talk_to_asks_for_a_person(text: str) -> None:
     assert understand(text, now=NOW).asks_for_person
 
 
-@pytest.mark.parametrize("text", ["行 知道了", "ok nvm", "开玩笑的 那我就等吧"])
+@pytest.mark.parametrize("text", ["行 知道了", "ok nvm", "开玩笑的 那我就等吧", "那算了", "算了算了", "行 算了 先不借了",
+                                  "那我再等等吧"])
 def test_an_acknowledgement_or_never_mind_closes_the_topic(text: str) -> None:
     assert understand(text, now=NOW).accepts_and_closes
+
+
+def test_a_why_after_never_mind_does_not_close() -> None:
+    assert not understand("算了，为什么不能借", now=NOW).accepts_and_closes
+
+
+@pytest.mark.parametrize("text", ["我不是故意不还的", "我没还的那笔会怎样"])
+def test_a_repayment_denied_is_not_a_repayment_reported(text: str) -> None:
+    assert understand(text, now=NOW).reported_repayment is None
