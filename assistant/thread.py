@@ -242,6 +242,15 @@ def _names_a_distinct_topic(reading: Understanding, intent: str) -> bool:
         or (intent == "policy_question" and reading.speaks_of_self and not reading.asks_in_general))
 
 
+def _names_the_runner_up_situation(reading: Understanding, intent: str) -> bool:
+    # "My Jiebei got closed on Oct 30?? … Is it because I didn't borrow" read as the borrow check at
+    # 0.56, the closure second: an unsure reading gives way to the situation the words name
+    named = reading.named_topic
+    return (intent in SITUATION_INTENTS and reading.confidence < CLARIFY_BELOW and named in SITUATION_INTENTS
+            and named != intent and named in dict(reading.ranked[:2]) and reading.amount is None
+            and not (reading.asks_to_draw or reading.asks_if_can_borrow or reading.cannot_use))
+
+
 def _says_the_limit_went_down(reading: Understanding, intent: str) -> bool:
     # "我额度怎么从3万变成1.5万了": the words say down, not up
     return intent == "limit_increase" and reading.named_topic == "limit_reduced_or_closed"
@@ -415,6 +424,7 @@ class Reread:
 REREADS = (
     Reread("names_a_distinct_topic", _names_a_distinct_topic, _named_topic),
     Reread("limit_went_down", _says_the_limit_went_down, "limit_reduced_or_closed"),
+    Reread("names_the_runner_up", _names_the_runner_up_situation, _named_topic, offers=REPLACED),
     Reread("own_situation_named", _names_own_situation, _named_topic),
     Reread("cannot_use_the_line", _cannot_use_the_line, "cannot_borrow"),
     Reread("product_amount_rule", _asks_a_product_amount_rule, "policy_question", offers=REPLACED),

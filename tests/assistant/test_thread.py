@@ -739,3 +739,16 @@ def test_at_least_alone_does_not_ask_for_the_minimum_draw() -> None:
     assert next_turn(own, Thread(lang="en"), "can you at least tell me how much I'd get").intent == "how_much_can_i_borrow"
     least = reading("how_much_can_i_borrow", 0.99, ranked=ranked, normalized_text="what's the least i can borrow")
     assert next_turn(least, Thread(lang="en"), "what's the least I can borrow").intent == "policy_question"
+
+
+def test_an_unsure_situation_reading_gives_way_to_the_situation_the_words_name() -> None:
+    ranked = (("cannot_borrow", 0.56), ("limit_reduced_or_closed", 0.41))
+    closed = reading("cannot_borrow", 0.56, ranked=ranked, named_topic="limit_reduced_or_closed")
+    decision = next_turn(closed, Thread(), "My line got closed on Oct 30?? is it because I didn't borrow")
+    assert decision.intent == "limit_reduced_or_closed" and "names_the_runner_up" in decision.rereads
+    assert decision.alternatives == ("cannot_borrow",)
+    # a sure reading, or one that asks to borrow, keeps the model's reading
+    sure = reading("cannot_borrow", 0.9, named_topic="limit_reduced_or_closed")
+    assert next_turn(sure, Thread(), "x").intent == "cannot_borrow"
+    draw = reading("cannot_borrow", 0.56, ranked=ranked, named_topic="limit_reduced_or_closed", asks_if_can_borrow=True)
+    assert next_turn(draw, Thread(), "x").intent == "cannot_borrow"

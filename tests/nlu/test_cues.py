@@ -400,3 +400,10 @@ def test_a_why_after_never_mind_does_not_close() -> None:
 @pytest.mark.parametrize("text", ["我不是故意不还的", "我没还的那笔会怎样"])
 def test_a_repayment_denied_is_not_a_repayment_reported(text: str) -> None:
     assert understand(text, now=NOW).reported_repayment is None
+
+
+@pytest.mark.parametrize("text", ["那我先还掉一笔能马上再借吗", "and after I pay, i can borrow same day?",
+                                  "so I need to repay more before I can borrow?", "so I can borrow again after midnight?"])
+def test_whether_and_when_one_can_borrow_after_a_step_is_the_plan(text: str) -> None:
+    reading = understand(text, now=NOW)
+    assert reading.asks_if_can_borrow and reading.asks_for_plan
