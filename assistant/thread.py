@@ -624,10 +624,10 @@ def _off_the_line(reading: Understanding) -> bool:
 
 def _asks_the_borrow_check(reading: Understanding, thread_intent: str) -> bool:
     # "那我先借2万", "还了以后啥时候能借", "那我现在能正常借钱吗", "will I be able to borrow on Monday
-    # then?" after another topic, "换完卡以后最快什么时候能借" after "how much": the borrow check
+    # then?" after another topic (after "how much", "明天早上十点能借吗" too), "换完卡以后最快什么时候能借" after "how much": the borrow check
     return (reading.asks_to_draw and thread_intent not in BORROW_INTENTS
             or reading.asks_if_can_borrow and (reading.asks_now or reading.at is not None)
-            and thread_intent not in BORROW_INTENTS
+            and thread_intent != "cannot_borrow"
             or reading.asks_for_plan and reading.names_borrowing and thread_intent != "cannot_borrow")
 
 

@@ -752,3 +752,14 @@ def test_an_unsure_situation_reading_gives_way_to_the_situation_the_words_name()
     assert next_turn(sure, Thread(), "x").intent == "cannot_borrow"
     draw = reading("cannot_borrow", 0.56, ranked=ranked, named_topic="limit_reduced_or_closed", asks_if_can_borrow=True)
     assert next_turn(draw, Thread(), "x").intent == "cannot_borrow"
+
+
+def test_whether_one_can_borrow_at_a_time_after_how_much_is_the_borrow_check() -> None:
+    how_much = Thread(intent="how_much_can_i_borrow", lang="zh")
+    tomorrow = datetime(2026, 11, 21, 10, tzinfo=UTC)
+    asks = reading("policy_question", 0.7, asks_if_can_borrow=True, at=tomorrow, may_lean_back=True, is_follow_up=True)
+    decision = next_turn(asks, how_much, "明天早上十点能借吗")
+    assert (decision.intent, decision.transition) == ("cannot_borrow", "new_topic")
+    # questioning the figure just given stays with it
+    figure = reading("cannot_borrow", 0.7, quotes_an_amount=True, may_lean_back=True)
+    assert next_turn(figure, how_much, "为什么不是2万").intent == "how_much_can_i_borrow"
