@@ -407,3 +407,15 @@ def test_a_repayment_denied_is_not_a_repayment_reported(text: str) -> None:
 def test_whether_and_when_one_can_borrow_after_a_step_is_the_plan(text: str) -> None:
     reading = understand(text, now=NOW)
     assert reading.asks_if_can_borrow and reading.asks_for_plan
+
+
+@pytest.mark.parametrize("text", ["还款失败的话额度还会恢复吗", "还款失败了额度会不会恢复", "借了马上还的话额度是不是马上就回来",
+                                  "If I repay early, does my available limit go back up right away?"])
+def test_whether_the_limit_comes_back_in_a_case_supposed_is_a_consequence(text: str) -> None:
+    assert understand(text, now=NOW).asks_effect_on_limit
+
+
+@pytest.mark.parametrize("text", ["用余额还款的话多久额度能回来", "我昨天还了3000 额度怎么还没恢复"])
+def test_how_long_until_it_comes_back_or_ones_own_repayment_is_not_a_consequence(text: str) -> None:
+    # how long a repayment takes to restore the limit is a limit question (contract section 4)
+    assert not understand(text, now=NOW).asks_effect_on_limit
