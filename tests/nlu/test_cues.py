@@ -419,3 +419,8 @@ def test_whether_the_limit_comes_back_in_a_case_supposed_is_a_consequence(text: 
 def test_how_long_until_it_comes_back_or_ones_own_repayment_is_not_a_consequence(text: str) -> None:
     # how long a repayment takes to restore the limit is a limit question (contract section 4)
     assert not understand(text, now=NOW).asks_effect_on_limit
+
+
+def test_a_one_letter_typo_in_a_time_word_is_still_a_time() -> None:
+    assert understand("tomorow mornin ok?", now=NOW).at is not None
+    assert understand("in mourning, can I borrow", now=NOW).at is None
