@@ -424,3 +424,15 @@ def test_how_long_until_it_comes_back_or_ones_own_repayment_is_not_a_consequence
 def test_a_one_letter_typo_in_a_time_word_is_still_a_time() -> None:
     assert understand("tomorow mornin ok?", now=NOW).at is not None
     assert understand("in mourning, can I borrow", now=NOW).at is None
+
+
+@pytest.mark.parametrize("text", ["how does income verification work?", "how often do you guys reassess this stuff",
+                                  "what's the age limit exactly", "what's the smallest loan you guys do",
+                                  "and how many times a day max?", "借呗多久评估一次"])
+def test_how_a_rule_works_how_often_or_its_bounds_frame_a_rule_question(text: str) -> None:
+    assert understand(text, now=NOW).frames_as_general
+
+
+@pytest.mark.parametrize("text", ["how does it work then", "what's the max", "how does my limit work out at 0"])
+def test_the_accounts_own_figure_or_it_is_not_framed_as_a_rule(text: str) -> None:
+    assert not understand(text, now=NOW).frames_as_general
