@@ -510,6 +510,13 @@ def _leans_back(reading: Understanding, thread_intent: str) -> bool:
                and thread_intent in SITUATION_INTENTS and reading.may_lean_back and reading.named_topic is None
                and reading.confidence < UNNAMED_SWITCH_CONFIDENCE
                and not (reading.asks_for_person or reading.other_product or reading.off_topic))
+    # "when will it be back up", "那我什么时候能恢复使用" after a block was explained: when the thread's
+    # block ends, read as a repayment not restored at up to 0.99 although it names no limit or
+    # repayment.
+    when_it_ends = (reading.asks_when and reading.may_lean_back and thread_intent in SITUATION_INTENTS
+                    and reading.named_topic is None and reading.reported_repayment is None
+                    and not (reading.names_the_limit or reading.asks_posting_time or reading.other_product
+                             or reading.off_topic))
     # "我早就还清了啊" after an answer: an objection that names no repayment to look up.
     objects = (reading.reported_repayment is not None and thread_intent in SITUATION_INTENTS
                and reading.named_topic is None and not any(reading.reported_repayment.model_dump().values()))
@@ -521,7 +528,7 @@ def _leans_back(reading: Understanding, thread_intent: str) -> bool:
     questions_the_reason = (reading.asks_about_cause and thread_intent in SITUATION_INTENTS
                             and reading.named_topic in (None, thread_intent))
     return (reading.is_follow_up or reading.what_if or assumed or reading.mentions_wrong_decision or stray
-            or own_case or unnamed or objects or questions_the_figure or questions_the_reason)
+            or own_case or unnamed or when_it_ends or objects or questions_the_figure or questions_the_reason)
 
 
 def _asked_of_another(reading: Understanding) -> str | None:

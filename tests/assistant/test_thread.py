@@ -763,3 +763,12 @@ def test_whether_one_can_borrow_at_a_time_after_how_much_is_the_borrow_check() -
     # questioning the figure just given stays with it
     figure = reading("cannot_borrow", 0.7, quotes_an_amount=True, may_lean_back=True)
     assert next_turn(figure, how_much, "为什么不是2万").intent == "how_much_can_i_borrow"
+
+
+def test_when_the_threads_block_ends_stays_in_the_thread_though_read_as_a_repayment_not_restored() -> None:
+    back = reading("limit_not_restored", 0.99, asks_when=True, may_lean_back=True)
+    decision = next_turn(back, BORROW_THREAD, "when will it be back up")
+    assert (decision.intent, decision.transition) == ("cannot_borrow", "follow_up")
+    # the limit or a repayment named is the repayment question
+    limit = reading("limit_not_restored", 0.99, asks_when=True, may_lean_back=True, names_the_limit=True)
+    assert next_turn(limit, BORROW_THREAD, "when will my limit be back").intent == "limit_not_restored"

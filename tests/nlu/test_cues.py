@@ -436,3 +436,8 @@ def test_how_a_rule_works_how_often_or_its_bounds_frame_a_rule_question(text: st
 @pytest.mark.parametrize("text", ["how does it work then", "what's the max", "how does my limit work out at 0"])
 def test_the_accounts_own_figure_or_it_is_not_framed_as_a_rule(text: str) -> None:
     assert not understand(text, now=NOW).frames_as_general
+
+
+def test_using_the_line_again_is_not_the_limit_restored() -> None:
+    assert understand("那我什么时候能恢复使用", now=NOW).named_topic is None
+    assert understand("额度什么时候能恢复", now=NOW).named_topic == "limit_not_restored"
