@@ -222,3 +222,13 @@ def test_dates_times_and_phone_numbers_are_not_ranges(text: str) -> None:
 def test_a_limit_quoted_with_still_is_not_a_draw(text: str) -> None:
     reading = understand(text, now=NOW)
     assert reading.quotes_an_amount and reading.amount is None
+
+
+@pytest.mark.parametrize(("text", "amount"), [("lend me 250 till payday pls", "250"), ("算了 今天要用3500", "3500")])
+def test_lend_me_or_needing_an_amount_is_a_draw(text: str, amount: str) -> None:
+    reading = understand(text, now=NOW)
+    assert reading.asks_to_draw and reading.amount == Decimal(amount)
+
+
+def test_a_lender_lending_is_not_the_writers_draw() -> None:
+    assert not understand("do you lend 500 minimum?", now=NOW).asks_to_draw
