@@ -190,13 +190,11 @@ def next_turn(reading: Understanding, thread: Thread, text: str) -> Decision:
             and not reading.asks_in_general and names_the_line):
         return Decision("cannot_borrow", reading.amount, "open_what_if")
     # Another product named as the cause of the writer's own block ("我在别的银行信用卡上欠了不少，是不是
-    # 这个原因借不出来") is a question about this line (issue 12).
-    blames_another_product = reading.asks_about_cause and reading.cannot_use and intent in SITUATION_INTENTS
-    # The app's own message quoted, saying this line cannot be used ("提示存在交易风险暂时无法借款，我就是
-    # 正常在淘宝买东西"): the other product is named in passing.
-    blames_another_product = blames_another_product or (reading.cannot_use and reading.quotes_app_message
-                                                        and intent in SITUATION_INTENTS)
-    if reading.other_product and (intent in SITUATION_INTENTS or intent == "policy_question") and not blames_another_product:
+    # 这个原因借不出来"), or in passing beside the app's own message that this line cannot be used
+    # ("提示存在交易风险暂时无法借款，我就是正常在淘宝买东西"): the question is about this line (issue 12).
+    about_this_line = (reading.cannot_use and intent in SITUATION_INTENTS
+                       and (reading.asks_about_cause or reading.quotes_app_message))
+    if reading.other_product and (intent in SITUATION_INTENTS or intent == "policy_question") and not about_this_line:
         # "花呗额度怎么提升", "网商贷能借多少": the question is about the product it names; our line's
         # reading is offered as a choice.
         return Decision("out_of_scope", None, "new_topic", (intent,))
@@ -631,7 +629,8 @@ def _off_the_line(reading: Understanding) -> bool:
 
 def _asks_the_borrow_check(reading: Understanding, thread_intent: str) -> bool:
     # "那我先借2万", "还了以后啥时候能借", "那我现在能正常借钱吗", "will I be able to borrow on Monday
-    # then?" after another topic (after "how much", "明天早上十点能借吗" too), "换完卡以后最快什么时候能借" after "how much": the borrow check
+    # then?" after another topic, "明天早上十点能借吗" or "换完卡以后最快什么时候能借" after "how much":
+    # the borrow check
     return (reading.asks_to_draw and thread_intent not in BORROW_INTENTS
             or reading.asks_if_can_borrow and (reading.asks_now or reading.at is not None)
             and thread_intent != "cannot_borrow"
