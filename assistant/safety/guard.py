@@ -65,6 +65,11 @@ HISTORY_TURNS = 6
 ABOUT_MISUSE_THRESHOLD = 0.97
 # The innocent shape of a relative asking on their own phone or account (request_cues.yaml).
 RELATIVE_PRESENT = "on_their_own_account"
+# A message's pinyin read back as characters, the views it supersedes for the model, and how far the
+# words read back must lean towards an attack for the raw letters to count as well (`_model_views`).
+PINYIN_VIEW = "pinyin"
+SPELLED_VIEWS = frozenset({"base", "clean"})
+PINYIN_LEAN = 0.5
 # A bar no probability reaches.
 NEVER = 1.01
 # The turns read together refuse only when one of the earlier ones already leaned this far towards
@@ -239,8 +244,20 @@ class Guard:
         if found is None:
             if len(self._readings) > 4096:
                 self._readings.clear()
-            found = self._readings[text] = self._reading(self._views(text))
+            found = self._readings[text] = self._reading(self._model_views(self._views(text)))
         return found
+
+    def _model_views(self, found: list[View]) -> list[View]:
+        """The views the learned model reads. A message typed in pinyin whose words, read back as
+        characters (its `pinyin` view), do not lean towards an attack is read as those words: its
+        raw letters are not a reading of their own, because the model learned latin pinyin only
+        from the obfuscation attacks and scored "wei sha jie bu chu lai le" (为啥借不出来了) as one.
+        Where the words do lean ("jie bei zen me tao xian", read back only in part), every view
+        counts. The request layer always reads every view."""
+        restored = [view for view in found if view.name == PINYIN_VIEW]
+        if not restored or self._reading(restored).at_least(PINYIN_LEAN):
+            return found
+        return [view for view in found if view.name not in SPELLED_VIEWS]
 
     def _reading(self, candidates: list[View]) -> _Reading:
         return _Reading(self.model, self.fast_path, self._embed, candidates)
